@@ -1,0 +1,69 @@
+"""The ``prepdeck`` command: a thin skin over the library (``prepdeck.*``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+import prepdeck
+from prepdeck.cli import bank
+from prepdeck.cli.render import stats_tables
+from prepdeck.errors import PrepdeckError
+
+app = typer.Typer(
+    help="prepdeck: practise for data-science and ML interviews from markdown question banks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(bank.app, name="bank")
+out = Console()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"prepdeck {prepdeck.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Question banks are markdown pages (mkdocs-material Q&A admonitions)."""
+
+
+@app.command()
+def overview() -> None:
+    """Lint and count the bundled bank, then suggest what to try next."""
+    report = prepdeck.lint()
+    figures = prepdeck.bank_stats(report.bank)
+    out.print(stats_tables(figures))
+    state = "clean" if report.ok and not report.warnings else "has findings"
+    out.print(
+        f"\nLint of the bundled bank: {len(report.errors)} error(s), "
+        f"{len(report.warnings)} warning(s) ({state})."
+    )
+    out.print(
+        "\n[bold]Try next[/]\n"
+        "  prepdeck bank show --topic 'Deep learning'   read questions and answers\n"
+        "  prepdeck bank show --format json            items as JSON lines\n"
+        "  prepdeck bank lint path/to/your/bank/       check your own pages\n"
+        "  prepdeck bank fmt --check path/to/page.md   see what the formatter would change\n"
+        "  prepdeck --help                             everything else",
+        highlight=False,
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except PrepdeckError as exc:  # a last net: commands report their own errors first
+        Console(stderr=True).print(f"error: {exc}", highlight=False)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None

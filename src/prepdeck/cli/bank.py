@@ -1,0 +1,210 @@
+"""``prepdeck bank ...``: lint, format, show and count question banks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+import prepdeck
+from prepdeck.cli.render import diagnostic_line, item_panel, stats_tables
+from prepdeck.errors import PrepdeckError
+from prepdeck.model import Bank
+
+app = typer.Typer(
+    help="Work with question banks: markdown pages of questions and answers.",
+    no_args_is_help=True,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class TargetStyle(StrEnum):
+    book = "book"
+
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files or folders of markdown pages (folders are searched for *.md). "
+        "Default: the bundled bank.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[prepdeck.reader.Progress | None]:
+    """A progress bar on stderr for long reads; silent when stderr is not a terminal."""
+    if not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn(f"{label} [progress.description]{{task.description}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total, description=Path(path).name)
+
+        yield update
+
+
+def _read(paths: list[Path] | None) -> Bank:
+    with _progress("reading") as progress:
+        return prepdeck.read_bank(paths or None, progress=progress)
+
+
+def _report_unreadable(bank: Bank) -> None:
+    for d in bank.errors:
+        err.print(diagnostic_line(d))
+
+
+@app.command()
+def lint(
+    paths: PathsArg = None,
+    output: FormatOpt = OutputFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit non-zero on warnings as well as errors.")
+    ] = False,
+    spelling: Annotated[
+        bool, typer.Option("--spelling/--no-spelling", help="Check spelling of questions.")
+    ] = True,
+    words: Annotated[
+        Path | None,
+        typer.Option("--words", help="A file of extra accepted words, one a line.", exists=True),
+    ] = None,
+) -> None:
+    """Check banks for problems; print `file:line:col: CODE message` for each.
+
+    Exits 1 when there are errors (with --strict, warnings too). Codes are listed in the
+    README. Example: `prepdeck bank lint docs/ --format json`.
+    """
+    extra = words.read_text("utf-8").split() if words else []
+    with _progress("linting") as progress:
+        report = prepdeck.lint(paths or None, spellcheck=spelling, words=extra, progress=progress)
+    if output is OutputFormat.json:
+        payload = {
+            "files": len(report.bank.pages) + len(report.bank.errors),
+            "items": len(report.bank),
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "diagnostics": [d.to_dict() for d in report.diagnostics],
+        }
+        out.print_json(json.dumps(payload))
+    else:
+        for d in report.diagnostics:
+            out.print(diagnostic_line(d), soft_wrap=True)
+        files = len(report.bank.pages) + len(report.bank.errors)
+        summary = (
+            f"{files} file(s), {len(report.bank)} item(s): "
+            f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        )
+        out.print(summary, style="bold green" if report.ok and not report.warnings else "bold")
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def fmt(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders to format in place.", show_default=False)
+    ],
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
+    ] = False,
+    to: Annotated[
+        TargetStyle | None,
+        typer.Option("--to", help="Convert dsprep-style items to the book's style."),
+    ] = None,
+) -> None:
+    """Rewrite pages in prepdeck's canonical book style (atomically, only if changed).
+
+    A page with structural errors is left untouched; run `prepdeck bank lint` first.
+    """
+    files, missing = prepdeck.formats.files.discover(paths)
+    failures = len(missing)
+    for exc in missing:
+        err.print(f"[bold]{exc.location}[/]: {exc.message}", highlight=False)
+    changed = 0
+    for path in files:
+        try:
+            result = prepdeck.format_file(path, to_book=to is TargetStyle.book, write=not check)
+        except PrepdeckError as exc:
+            failures += 1
+            err.print(f"[bold]{exc.location or path}[/]: {exc.message}", highlight=False)
+            continue
+        if result.changed:
+            changed += 1
+            verb = "would reformat" if check else "reformatted"
+            out.print(f"{verb} {path}", highlight=False)
+    total = len(files)
+    verb = "would be reformatted" if check else "reformatted"
+    out.print(f"{changed} of {total} file(s) {verb}, {total - changed} unchanged")
+    if failures or (check and changed):
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    paths: PathsArg = None,
+    output: FormatOpt = OutputFormat.text,
+    item_id: Annotated[
+        list[str] | None, typer.Option("--id", help="Only items with this id (repeatable).")
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="Only items of this topic (case-insensitive).")
+    ] = None,
+) -> None:
+    """Show items: rendered in the terminal, or one JSON object a line with --format json."""
+    bank = _read(paths)
+    items = bank.items
+    if item_id:
+        wanted = set(item_id)
+        items = [i for i in items if i.id in wanted]
+    if topic:
+        items = [i for i in items if i.topic.casefold() == topic.casefold()]
+    for item in items:
+        if output is OutputFormat.json:
+            sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            out.print(item_panel(item))
+    _report_unreadable(bank)
+    if not items and (item_id or topic):
+        err.print("no item matches")
+        raise typer.Exit(1)
+    if bank.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(paths: PathsArg = None, output: FormatOpt = OutputFormat.text) -> None:
+    """Count items per topic, answer length, references and metadata coverage."""
+    bank = _read(paths)
+    figures = prepdeck.bank_stats(bank)
+    if output is OutputFormat.json:
+        out.print_json(json.dumps(figures))
+    else:
+        out.print(stats_tables(figures))
+    _report_unreadable(bank)
+    if bank.errors:
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Readers and writers of question banks, one module per format."""

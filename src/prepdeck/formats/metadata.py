@@ -1,0 +1,138 @@
+"""prepdeck metadata: a YAML block in an HTML comment just before an item.
+
+mkdocs passes a top-level HTML comment through as a comment, so the page still builds
+and shows nothing of it::
+
+    <!-- prepdeck
+    id: weight-tying
+    difficulty: medium
+    tags: [nlp, language-models]
+    key_points:
+      - The input embedding and the output projection share one matrix.
+    hints:
+      - Count the parameters of both matrices.
+    -->
+    !!! Question ""
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from prepdeck.ids import EXPLICIT_ID
+from prepdeck.model import Difficulty
+
+OPEN = re.compile(r"^<!--\s*prepdeck\b:?")
+KEYS = ("id", "topic", "difficulty", "tags", "key_points", "hints", "companies")
+
+try:  # the C loader is ~10x faster; PyYAML wheels ship it but source builds may not
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Metadata:
+    id: str | None = None
+    topic: str | None = None
+    difficulty: Difficulty | None = None
+    tags: tuple[str, ...] = ()
+    key_points: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line offset, message)
+
+
+def _strings(value: Any, key: str, meta: Metadata) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",") if key in ("tags", "companies") else [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        meta.problems.append((0, f"'{key}' must be a list of strings"))
+        return ()
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def parse_metadata(comment: str) -> Metadata:
+    """Parse a ``<!-- prepdeck ... -->`` comment; problems are collected, never raised."""
+    meta = Metadata()
+    body = OPEN.sub("", comment.strip(), count=1)
+    body = body.removesuffix("-->")
+    try:
+        data = yaml.load(body, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        meta.problems.append((line, f"metadata is not valid YAML: {problem}"))
+        return meta
+    if data is None:
+        return meta
+    if not isinstance(data, dict):
+        meta.problems.append((0, "metadata must be a YAML mapping of key: value"))
+        return meta
+    for key in data:
+        if key not in KEYS:
+            meta.problems.append((0, f"unknown metadata key '{key}' (known: {', '.join(KEYS)})"))
+    if "id" in data:
+        raw_id = str(data["id"])
+        if EXPLICIT_ID.match(raw_id):
+            meta.id = raw_id
+        else:
+            meta.problems.append(
+                (0, f"id '{raw_id}' must be lowercase letters, digits, '.', '_' or '-'")
+            )
+    if data.get("topic") is not None:
+        meta.topic = str(data["topic"]).strip()
+    if data.get("difficulty") is not None:
+        value = str(data["difficulty"]).strip().lower()
+        try:
+            meta.difficulty = Difficulty(value)
+        except ValueError:
+            meta.problems.append((0, f"difficulty '{value}' must be easy, medium or hard"))
+    meta.tags = _strings(data.get("tags"), "tags", meta)
+    meta.key_points = _strings(data.get("key_points"), "key_points", meta)
+    meta.hints = _strings(data.get("hints"), "hints", meta)
+    meta.companies = _strings(data.get("companies"), "companies", meta)
+    return meta
+
+
+def _quote(text: str) -> str:
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=10_000, default_style=None)
+    return dumped.removesuffix("\n...\n").rstrip("\n")
+
+
+def render_metadata(
+    *,
+    id: str | None,
+    topic: str | None = None,
+    difficulty: Difficulty | None,
+    tags: tuple[str, ...],
+    key_points: tuple[str, ...],
+    hints: tuple[str, ...],
+    companies: tuple[str, ...] = (),
+) -> str:
+    """The canonical comment, or '' when there is nothing to say."""
+    lines: list[str] = []
+    if id:
+        lines.append(f"id: {id}")
+    if topic:
+        lines.append(f"topic: {_quote(topic)}")
+    if difficulty:
+        lines.append(f"difficulty: {difficulty}")
+    if tags:
+        lines.append("tags: [" + ", ".join(_quote(t) for t in tags) + "]")
+    if companies:
+        lines.append("companies: [" + ", ".join(_quote(c) for c in companies) + "]")
+    for key, values in (("key_points", key_points), ("hints", hints)):
+        if values:
+            lines.append(f"{key}:")
+            lines.extend(f"  - {_quote(v)}" for v in values)
+    if not lines:
+        return ""
+    return "<!-- prepdeck\n" + "\n".join(lines) + "\n-->\n"

@@ -76,7 +76,7 @@ def _read(paths: list[Path] | None) -> Bank:
 
 def _report_unreadable(bank: Bank) -> None:
     for d in bank.errors:
-        err.print(diagnostic_line(d))
+        err.print(diagnostic_line(d), soft_wrap=True)
 
 
 @app.command()

@@ -33,7 +33,9 @@ def item_panel(item: Item) -> Panel:
     if item.tags:
         meta.append("  " + " ".join(f"#{t}" for t in item.tags), style="green")
     parts: list[Any] = [meta, Text(""), Markdown(item.question), Text("")]
-    parts.append(Panel(Markdown(item.answer or "_(no answer)_"), title="Answer", title_align="left"))
+    parts.append(
+        Panel(Markdown(item.answer or "_(no answer)_"), title="Answer", title_align="left")
+    )
     if item.key_points:
         parts.append(Text("Key points", style="bold"))
         parts.extend(Text(f"  • {k}") for k in item.key_points)
@@ -43,7 +45,9 @@ def item_panel(item: Item) -> Panel:
     if item.references:
         parts.append(Text("References", style="bold"))
         for ref in item.references:
-            parts.append(Text.assemble("  • ", (ref.label, "bold"), " ", (ref.url, "blue underline")))
+            parts.append(
+                Text.assemble("  • ", (ref.label, "bold"), " ", (ref.url, "blue underline"))
+            )
     return Panel(Group(*parts), title=str(item.location), title_align="right")
 
 
@@ -61,7 +65,9 @@ def stats_tables(stats: dict[str, Any]) -> Group:
     summary.add_row("topics", str(stats["topics"]))
     summary.add_row("references", str(stats["references"]))
     words = stats["answer_words"]
-    summary.add_row("answer words (median, min-max)", f"{words['median']} ({words['min']}-{words['max']})")
+    summary.add_row(
+        "answer words (median, min-max)", f"{words['median']} ({words['min']}-{words['max']})"
+    )
     for level, count in stats["difficulty"].items():
         summary.add_row(f"difficulty {level}", str(count))
     for what, pct in stats["coverage"].items():

@@ -71,6 +71,17 @@ def dedent_block(lines: list[str], cols: int) -> str:
     return "\n".join(out)
 
 
+def closes_fence(fence: str, line: str) -> bool:
+    """Whether ``line`` closes a block opened by ``fence`` (same character, at least as long)."""
+    m = FENCE.match(line)
+    return bool(
+        m
+        and m.group(1)[0] == fence[0]
+        and len(m.group(1)) >= len(fence)
+        and not line[m.end() :].strip()
+    )
+
+
 class FenceTracker:
     """Tracks whether a line is inside a fenced code block (``` or ~~~, CommonMark rules)."""
 
@@ -86,8 +97,6 @@ class FenceTracker:
                 self.open = match.group(1)
                 return True
             return False
-        if match and match.group(1)[0] == self.open[0] and len(match.group(1)) >= len(self.open):
-            rest = text[match.end() :].strip()
-            if not rest:
-                self.open = None
+        if closes_fence(self.open, text):
+            self.open = None
         return True

@@ -36,7 +36,7 @@ def is_question_start(line: str) -> bool:
 
 
 def body_end(lines: list[str], start: int) -> int:
-    """Index after the last line of the admonition opened at ``start`` (trailing blanks excluded)."""
+    """Index after the admonition opened at ``start``, trailing blank lines excluded."""
     end = start + 1
     last = start + 1
     n = len(lines)

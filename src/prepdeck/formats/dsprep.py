@@ -53,7 +53,9 @@ def _is_answer_block(title: str | None) -> bool:
 
 
 def _is_extra_block(title: str | None) -> bool:
-    return title is not None and (title.casefold().startswith("hint") or "answer" in title.casefold())
+    return title is not None and (
+        title.casefold().startswith("hint") or "answer" in title.casefold()
+    )
 
 
 def _skip_blank(lines: list[str], i: int) -> int:

@@ -30,7 +30,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[BankReadErro
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "site")
                 found.extend(

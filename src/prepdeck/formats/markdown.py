@@ -17,7 +17,7 @@ import yaml
 from prepdeck.diagnostics import Diagnostic
 from prepdeck.errors import Location
 from prepdeck.formats import book, dsprep
-from prepdeck.formats._lines import FENCE, FenceTracker, split_lines
+from prepdeck.formats._lines import FENCE, FenceTracker, closes_fence, split_lines
 from prepdeck.formats.metadata import OPEN as META_OPEN
 from prepdeck.formats.metadata import Metadata, parse_metadata
 from prepdeck.formats.references import extract_references, malformed_links
@@ -85,10 +85,8 @@ class _PageParser:
             line = lines[i]
             first = line[:1]
             if fence is not None:
-                m = FENCE.match(line)
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                    if not line[m.end() :].strip():
-                        fence = None
+                if closes_fence(fence, line):
+                    fence = None
                 i += 1
                 continue
             if first in " \t\r\n" or not line.strip():
@@ -132,7 +130,7 @@ class _PageParser:
                                 self.loc(i),
                                 "PD107",
                                 "heading looks like a dsprep question but no "
-                                '\'??? success "View Answer"\' block follows it',
+                                "'??? success \"View Answer\"' block follows it",
                             )
                         )
                 h1 = _H1.match(line)
@@ -233,8 +231,16 @@ class _PageParser:
                 self._content_checks(question, q_at.line - 1, 9)
         md = self._meta_problems(meta)
         self._add_item(
-            self._start(i, meta), i, end, Style.BOOK, question, answer, md, title,
-            companies=md.companies, question_at=q_at,
+            self._start(i, meta),
+            i,
+            end,
+            Style.BOOK,
+            question,
+            answer,
+            md,
+            title,
+            companies=md.companies,
+            question_at=q_at,
         )
         return end
 
@@ -268,8 +274,16 @@ class _PageParser:
         md.difficulty = md.difficulty or parts.difficulty
         md.tags = md.tags or parts.tags
         self._add_item(
-            self._start(i, meta), i, parts.end, Style.DSPREP, question, answer, md, "",
-            companies=md.companies or parts.companies, question_at=self.loc(i, 5),
+            self._start(i, meta),
+            i,
+            parts.end,
+            Style.DSPREP,
+            question,
+            answer,
+            md,
+            "",
+            companies=md.companies or parts.companies,
+            question_at=self.loc(i, 5),
         )
         return parts.end
 
@@ -329,4 +343,9 @@ def _with_source(item: Item, raw: str) -> Item:
 
 def parse_page(text: str, path: str = "<string>") -> Page:
     """Parse markdown text; never raises on any input: problems become diagnostics."""
+    if text.startswith("\ufeff"):
+        # mkdocs drops a byte-order mark; keep it as text of its own so writing restores it.
+        page = _PageParser(text[1:], path).parse()
+        page.segments.insert(0, Text("\ufeff"))
+        return page
     return _PageParser(text, path).parse()

@@ -29,10 +29,8 @@ from prepdeck.model import Difficulty
 OPEN = re.compile(r"^<!--\s*prepdeck\b:?")
 KEYS = ("id", "topic", "difficulty", "tags", "key_points", "hints", "companies")
 
-try:  # the C loader is ~10x faster; PyYAML wheels ship it but source builds may not
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+# The C loader is ~10x faster; PyYAML wheels ship it but source builds may not.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass

@@ -7,10 +7,14 @@ import re
 from prepdeck.model import Reference
 
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
-_INLINE_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])+)\]\(\s*<?([^\s()<>]+(?:\([^\s()]*\))?[^\s()<>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_INLINE_LINK = re.compile(
+    r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])+)\]\(\s*<?([^\s()<>]+(?:\([^\s()]*\))?[^\s()<>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _SPACED = re.compile(r"(?<!!)\[[^\[\]\n]+\]\s+\((?:https?://|www\.)[^)\s]*\)")
-_UNCLOSED = re.compile(r"(?<!!)\[[^\[\]\n]+\]\((?![^)\n]*\))[^\n]*")
+_UNCLOSED = re.compile(
+    r"(?<!!)\[[^\[\]\n]+\]\((?!\s*<)(?:[^\s)]*\s+(?![\"'(])[^)\n]*|[^)\n]*$)", re.MULTILINE
+)
 _EMPTY = re.compile(r"(?<!!)\[[^\[\]\n]+\]\(\s*\)")
 _BAD_SCHEME = re.compile(r"\]\((?:htps?|htp|https?:/(?!/)|https?//)[^)]*\)", re.IGNORECASE)
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -50,13 +54,13 @@ def extract_references(markdown: str) -> tuple[Reference, ...]:
 
 
 def malformed_links(markdown: str) -> list[tuple[int, int, str]]:
-    """(line offset, column, message) for each malformed link; offsets are 0-based, columns 1-based."""
+    """(line offset, column, message) of each malformed link; offsets 0-based, columns 1-based."""
     text = _without_code(markdown)
     out: list[tuple[int, int, str]] = []
     checks = (
         (_SPACED, "space between ']' and '(' makes this plain text, not a link"),
         (_EMPTY, "link has an empty URL"),
-        (_UNCLOSED, "link is missing its closing ')'"),
+        (_UNCLOSED, "link URL has a space in it or misses its closing ')'"),
         (_BAD_SCHEME, "link URL has a misspelt scheme"),
     )
     reported: set[int] = set()

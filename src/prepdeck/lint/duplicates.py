@@ -17,9 +17,61 @@ from prepdeck.model import Item
 
 NEAR_DUPLICATE_JACCARD = 0.7
 _STOP = frozenset(
-    "a an and are as at be by can do does for from how i if in into is it its of on or "
-    "that the their them then there these this to use used using was we what when where "
-    "which while who why will with would you your explain describe between".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "this",
+        "to",
+        "use",
+        "used",
+        "using",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "explain",
+        "describe",
+        "between",
+    ]
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -47,6 +99,7 @@ def near_duplicate_pairs(
 ) -> list[tuple[int, int, float]]:
     """(i, j, similarity) with i < j for questions at or above ``threshold`` but not equal."""
     sets = [content_words(item.question) for item in items]
+    texts = [normalise_question(item.question) for item in items]
     freq = Counter(w for s in sets for w in s)
     ordered = [sorted(s, key=lambda w: (freq[w], w)) for s in sets]
     index: dict[str, list[int]] = defaultdict(list)
@@ -61,6 +114,6 @@ def near_duplicate_pairs(
             index[w].append(j)
         for i in sorted(candidates):
             sim = jaccard(sets[i], sets[j])
-            if sim >= threshold and sets[i] != sets[j]:
+            if sim >= threshold and texts[i] != texts[j]:
                 pairs.append((i, j, sim))
     return pairs

@@ -90,7 +90,11 @@ def misspelt(words: Iterable[str], extra: frozenset[str] = frozenset()) -> dict[
     for word in sorted(unknown):
         if word in vocab or any(a in vocab or not checker.unknown([a]) for a in _american(word)):
             continue
-        if word.endswith("s") and (word[:-1] in vocab or not checker.unknown([word[:-1]])):
+        if (
+            word.endswith("s")
+            and not word.endswith("ss")
+            and (word[:-1] in vocab or not checker.unknown([word[:-1]]))
+        ):
             continue
         suggestion = checker.correction(word)
         out[word] = suggestion if suggestion and suggestion != word else None

@@ -1,0 +1,108 @@
+"""Property tests: generated banks round-trip, and no text crashes the reader."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import prepdeck
+from prepdeck.formats.canonical import format_page
+
+_line = (
+    st.text(
+        alphabet=string.ascii_letters + string.digits + " .,?!-*`$()[]#", min_size=1, max_size=40
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+_block = st.lists(_line, min_size=1, max_size=4).map("\n".join)
+_indent = st.sampled_from(["    ", "\t"])
+
+
+@st.composite
+def items(draw: st.DrawFn) -> str:
+    ind = draw(_indent)
+    marker = draw(st.sampled_from(["!!!", "???", "???+"]))
+    title = draw(st.sampled_from(['""', '"Title"', ""]))
+    question = draw(_block)
+    answer = draw(_block)
+    blank = draw(st.sampled_from(["", "  ", "        "]))
+    tab = draw(st.sampled_from(["===", "===+", "===!"]))
+    trail = draw(st.sampled_from(["", " "]))
+    q = "\n".join(ind * 2 + line for line in question.split("\n"))
+    a = "\n".join(ind * 2 + line for line in answer.split("\n"))
+    return (
+        f"{marker} Question {title}".rstrip()
+        + f'\n{ind}{tab} "Question"{trail}\n{q}\n{blank}\n{ind}{tab} "Answer"\n{blank}\n{a}\n'
+    )
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> tuple[str, int]:
+    parts = draw(st.lists(st.one_of(items(), _block.map(lambda t: "Text " + t + "\n")), max_size=6))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = "\n".join(parts).replace("\n", newline)
+    return text, sum(1 for p in parts if "Question" in p.split("\n")[0])
+
+
+@given(pages())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_generated_pages_round_trip_and_find_every_item(case: tuple[str, int]) -> None:
+    text, expected = case
+    page = prepdeck.parse_page(text, "gen.md")
+    assert prepdeck.write_page(page) == text
+    assert len(page.items) == expected
+    for item in page.items:
+        assert item.question and item.answer
+
+
+@given(pages())
+@settings(max_examples=150)
+def test_canonical_format_is_idempotent(case: tuple[str, int]) -> None:
+    page = prepdeck.parse_page(case[0], "gen.md")
+    once = format_page(page)
+    assert format_page(prepdeck.parse_page(once, "gen.md")) == once
+
+
+_markdownish = st.lists(
+    st.sampled_from(
+        [
+            *list('!?=+"#`~<>-*[]() \t\n\r:\ufeff\u2028\x0c'),
+            "    ",
+            '!!! Question ""\n',
+            '    === "Question"\n',
+            '    === "Answer"\n',
+            "<!--",
+            "-->",
+            "```",
+            "### Q - X Interview Question\n",
+            '??? success "View Answer"\n',
+            "<!-- prepdeck\n",
+        ]
+    ),
+    max_size=120,
+).map("".join)
+
+
+@given(st.one_of(st.text(max_size=300), _markdownish))
+@settings(max_examples=500)
+def test_arbitrary_text_never_crashes_the_reader(text: str) -> None:
+    page = prepdeck.parse_page(text, "any.md")
+    assert prepdeck.write_page(page) == text
+    for d in page.diagnostics:
+        assert d.location.file == "any.md" and d.location.line >= 1
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=200)
+def test_arbitrary_bytes_parse_or_raise_our_error(data: bytes) -> None:
+    from prepdeck.formats.files import decode
+
+    try:
+        text = decode(data, "bytes.md")
+    except prepdeck.BankReadError as exc:
+        assert exc.location is not None and exc.location.line >= 1
+    else:
+        assert prepdeck.write_page(prepdeck.parse_page(text)) == text

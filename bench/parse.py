@@ -106,7 +106,8 @@ def main() -> None:
         md.convert(text)
 
     theirs = median_seconds(render, args.runs)
-    print(f"input: {source}, repeated to {size_mb:.2f} MB, {items} items, median of {args.runs} runs")
+    print(f"input: {source}, repeated to {size_mb:.2f} MB, {items} items")
+    print(f"each figure is the median of {args.runs} runs")
     print()
     print(f"| {'pipeline':<44} | {'median s':>8} | {'MB/s':>7} | {'ratio':>6} |")
     print(f"| {'-' * 44} | {'-' * 8} | {'-' * 7} | {'-' * 6} |")

@@ -86,6 +86,18 @@ def test_missing_path_is_a_clean_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_binary_and_latin1_files_are_clean_errors(tmp_path: Path, data: Path) -> None:
+    (tmp_path / "bin.md").write_bytes(b"\x00\x01")
+    (tmp_path / "latin.md").write_bytes(b"caf\xe9\n")
+    (tmp_path / "ok.md").write_text((data / "book" / "metadata.md").read_text("utf-8"), "utf-8")
+    result = runner.invoke(app, ["bank", "lint", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "bin.md:1:1: PD001 binary file" in result.output
+    assert "latin.md:1:4: PD001 not valid UTF-8" in result.output
+    assert "3 file(s), 2 item(s)" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_fmt_check_and_write(tmp_path: Path, data: Path) -> None:
     page = tmp_path / "v.md"
     page.write_text((data / "book" / "variants.md").read_text("utf-8"), "utf-8")

@@ -32,7 +32,7 @@ _CODES = [
     Code("PD104", Severity.ERROR, "empty answer"),
     Code("PD105", Severity.WARNING, "unknown tab inside a question item"),
     Code("PD106", Severity.ERROR, "duplicated tab inside a question item"),
-    Code("PD107", Severity.WARNING, "question-like block of an unknown shape"),
+    Code("PD107", Severity.WARNING, "question or answer block of an unknown shape"),
     Code("PD201", Severity.ERROR, "indentation that makes mkdocs drop or misplace content"),
     Code("PD202", Severity.WARNING, "tabs and spaces mixed in indentation"),
     Code("PD301", Severity.ERROR, "unbalanced code fence"),

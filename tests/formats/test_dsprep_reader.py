@@ -42,3 +42,9 @@ def test_company_heading_without_answer_is_reported() -> None:
     page = prepdeck.parse_page("### What is X? - Google Interview Question\n\nNo answer here.\n")
     assert page.items == []
     assert [d.code for d in page.diagnostics] == ["PD107"]
+
+
+def test_answer_block_without_question_is_reported() -> None:
+    page = prepdeck.parse_page('Intro.\n\n??? success "View Answer"\n    An orphan answer.\n')
+    assert page.items == []
+    assert [(d.code, d.location.line) for d in page.diagnostics] == [("PD107", 3)]

@@ -37,6 +37,17 @@ def test_read_page_raises_project_error_with_location(tmp_path: Path) -> None:
     assert err.value.location == prepdeck.Location(str(bad), 1, 1)
 
 
+def test_half_written_item_is_reported_and_the_rest_loads(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(GOOD.format(n=1), "utf-8")
+    (tmp_path / "b.md").write_text('!!! Question ""\n    === "Question"\n        What is', "utf-8")
+    report = prepdeck.lint(tmp_path)
+    assert len(report.bank) == 2
+    assert [(Path(d.location.file).name, d.code) for d in report.errors] == [
+        ("b.md", "PD101"),
+        ("b.md", "PD104"),
+    ]
+
+
 def test_size_limit(tmp_path: Path) -> None:
     big = tmp_path / "big.md"
     big.write_text("x" * 2000, "utf-8")

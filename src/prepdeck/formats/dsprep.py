@@ -52,6 +52,11 @@ def _is_answer_block(title: str | None) -> bool:
     return title is not None and "answer" in title.casefold()
 
 
+def is_answer_block(line: str) -> bool:
+    """A top-level ``??? success "View Answer"``-like line (only meaningful after a heading)."""
+    return _is_answer_block(_admonition_title(line))
+
+
 def _is_extra_block(title: str | None) -> bool:
     return title is not None and (
         title.casefold().startswith("hint") or "answer" in title.casefold()

@@ -117,6 +117,15 @@ class _PageParser:
                 i = self._book_item(i, meta)
                 meta = None
                 continue
+            if first in "!?" and dsprep.is_answer_block(line):
+                self.diagnostics.append(
+                    Diagnostic(
+                        self.loc(i),
+                        "PD107",
+                        "answer block without a question: a dsprep answer follows a "
+                        "'### Question' heading (and its Difficulty line)",
+                    )
+                )
             if first == "#":
                 if line.startswith("### "):
                     parts = dsprep.match_item(lines, i)

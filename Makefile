@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
-PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test lint typecheck bench lock clean
 
@@ -30,7 +30,7 @@ test: $(STAMP_DEV)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
-		export PREPDECK_TEST_POSTGRES_URL="$${PREPDECK_TEST_POSTGRES_URL:-$(PG_URL)}"; fi; \
+		export PREPDECK_TEST_DATABASE_URL="$${PREPDECK_TEST_DATABASE_URL:-$(PG_URL)}"; fi; \
 	$(BIN)/pytest
 
 bench: $(STAMP_DEV)

@@ -8,9 +8,10 @@ import typer
 from rich.console import Console
 
 import prepdeck
-from prepdeck.cli import bank
+from prepdeck.cli import bank, data, study
 from prepdeck.cli.render import stats_tables
 from prepdeck.errors import PrepdeckError
+from prepdeck.store import StoreError
 
 app = typer.Typer(
     help="prepdeck: practise for data-science and ML interviews from markdown question banks.",
@@ -18,6 +19,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(bank.app, name="bank")
+app.command()(study.practice)
+app.command()(study.status)
+app.command()(data.optimize)
+app.add_typer(data.log_app, name="log")
+app.add_typer(data.db_app, name="db")
 out = Console()
 
 
@@ -62,6 +68,9 @@ def overview() -> None:
 def main() -> None:
     try:
         app()
+    except StoreError as exc:
+        Console(stderr=True).print(f"error: {exc}", highlight=False)
+        raise SystemExit(3) from None
     except PrepdeckError as exc:  # a last net: commands report their own errors first
         Console(stderr=True).print(f"error: {exc}", highlight=False)
         raise SystemExit(2) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -194,6 +194,64 @@ def show(
         raise typer.Exit(1)
     if bank.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def add(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders of markdown pages.", show_default=False)
+    ],
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database", envvar="PREPDECK_DATABASE_URL", help="Database URL.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Load banks into your study database so `prepdeck practice` can use them.
+
+    Each PATH becomes one bank. Running it again is safe: unchanged items stay as they are,
+    an edited item keeps its card and history (the old text is kept as a version), and an
+    item removed from the files leaves the queue but keeps its history. Each bank is loaded
+    in one transaction: if anything fails, the store is left as it was.
+    """
+    from prepdeck.cli.context import open_context
+
+    failures = 0
+    with open_context(database) as ctx:
+        for path in paths:
+            bank = _read([path])
+            _report_unreadable(bank)
+            failures += len(bank.errors)
+            usable = [i for i in bank.items if i.question.strip() and i.answer.strip()]
+            skipped = len(bank.items) - len(usable)
+            if not bank.pages:
+                continue
+            name = str(path.resolve())
+            with _sync_progress() as progress:
+                result = ctx.store.sync_bank(name, str(path), usable, progress=progress)
+            out.print(
+                f"{name}: {result.added} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged, {result.retired} retired"
+                + (f", {skipped} skipped (empty question or answer)" if skipped else ""),
+                highlight=False,
+            )
+            for key in result.skipped_duplicates:
+                err.print(f"warning: id '{key}' appears more than once; only the first is loaded")
+    if failures:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _sync_progress() -> Iterator[Callable[[int, int], None] | None]:
+    if not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("loading"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @app.command()

@@ -1,0 +1,281 @@
+"""``prepdeck practice`` and ``prepdeck status``: spaced-repetition practice in the terminal.
+
+Input is read line by line, so practice works the same at a terminal, under tmux, or
+with answers piped in from a script.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import timedelta
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+
+from prepdeck.cli.context import open_context
+from prepdeck.model import Item
+from prepdeck.practice import PracticeSession, day_bounds
+from prepdeck.scheduling import Rating, humanise, utcnow
+from prepdeck.storage import QueueFilter
+from prepdeck.textmath import math_to_text
+
+out = Console(highlight=False)
+
+TopicOpt = Annotated[
+    list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")
+]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", help="Only items with this tag (repeatable).")
+]
+DifficultyOpt = Annotated[
+    list[str] | None, typer.Option("--difficulty", "-d", help="easy, medium or hard (repeatable).")
+]
+BankOpt = Annotated[
+    list[str] | None,
+    typer.Option("--bank", help="Only this bank: 'bundled' or the path given to `bank add`."),
+]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        envvar="PREPDECK_DATABASE_URL",
+        help="Database URL (default: SQLite in your data folder).",
+        show_default=False,
+    ),
+]
+
+
+def _filter(
+    topic: list[str] | None,
+    tag: list[str] | None,
+    difficulty: list[str] | None,
+    bank: list[str] | None,
+) -> QueueFilter:
+    return QueueFilter(
+        banks=tuple(bank or ()),
+        topics=tuple(topic or ()),
+        tags=tuple(tag or ()),
+        difficulties=tuple(difficulty or ()),
+    )
+
+
+class Lines:
+    """Line input that reports end of input as None instead of raising."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def ask(self, prompt: str) -> str | None:
+        out.print(prompt, end="")
+        line = self.stream.readline()
+        if not line:
+            out.print()
+            return None
+        return line.rstrip("\r\n")
+
+
+def _markdown(text: str) -> Markdown:
+    return Markdown(math_to_text(text))
+
+
+def _show_answer(item: Item) -> None:
+    out.print(Panel(_markdown(item.answer), title="Answer", title_align="left"))
+    if item.references:
+        out.print("[bold]Read more:[/]")
+        for ref in item.references:
+            out.print(f"  • {ref.label} — [blue]{ref.url}[/]")
+
+
+def _show_hints(item: Item) -> None:
+    if not item.hints:
+        out.print("[dim]No hint for this question.[/]")
+    for hint in item.hints:
+        out.print(f"[yellow]Hint:[/] {math_to_text(hint)}")
+
+
+def _read_answer(lines: Lines, item: Item) -> tuple[str, str | None]:
+    """('answer'|'quit'|'undo', typed text). Empty first line reveals without typing."""
+    typed: list[str] = []
+    while True:
+        line = lines.ask(
+            "> "
+            if typed
+            else "Your answer (empty line ends it; Enter alone reveals; "
+            ":h hint, :u undo, :q quit)\n> "
+        )
+        if line is None:
+            return "quit", None
+        command = line.strip().lower()
+        if not typed and command in (":q", ":quit"):
+            return "quit", None
+        if not typed and command in (":u", ":undo"):
+            return "undo", None
+        if not typed and command in (":h", ":hint"):
+            _show_hints(item)
+            continue
+        if not line.strip():
+            return "answer", "\n".join(typed) or None
+        typed.append(line)
+
+
+def _ask_rating(
+    lines: Lines, session: PracticeSession, item: Item, previews: dict[Rating, object]
+) -> str | Rating | None:
+    choices = " · ".join(f"[bold]{int(r)}[/] {r.label} ({humanise(previews[r])})" for r in Rating)  # type: ignore[arg-type]
+    while True:
+        answer = lines.ask(
+            f"Rate: {choices} · [bold]h[/] hint · [bold]u[/] undo · [bold]q[/] quit > "
+        )
+        if answer is None:
+            return None
+        key = answer.strip().lower()
+        if key in ("1", "2", "3", "4"):
+            return Rating(int(key))
+        if key in ("q", ":q", "quit"):
+            return None
+        if key in ("u", ":u", "undo"):
+            return "undo"
+        if key in ("h", ":h"):
+            _show_hints(item)
+            continue
+        out.print("[red]Type 1, 2, 3 or 4 (or u, h, q).[/]")
+
+
+def _elapsed(delta: timedelta) -> str:
+    seconds = delta.total_seconds()
+    return f"{seconds:.0f} s" if seconds < 60 else humanise(delta)
+
+
+def practice(
+    topic: TopicOpt = None,
+    tag: TagOpt = None,
+    difficulty: DifficultyOpt = None,
+    bank: BankOpt = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Stop after N ratings.")
+    ] = None,
+    cram: Annotated[
+        bool, typer.Option("--cram", help="Practise without changing the schedule.")
+    ] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Practise the cards due today, then new ones, with spaced repetition (FSRS).
+
+    For each question: type an answer (or press Enter to reveal), read the reference
+    answer, then rate your recall 1-4; the interval each rating gives is shown. Every
+    rating is saved the moment you give it. Example: `prepdeck practice --topic Statistics -n 10`.
+    """
+    flt = _filter(topic, tag, difficulty, bank)
+    lines = Lines(sys.stdin)
+    with open_context(database) as ctx:
+        session = PracticeSession(
+            ctx.store, ctx.scheduler, ctx.settings, ctx.user, flt=flt, limit=limit, cram=cram
+        )
+        if session.next() is None:
+            out.print(
+                "Nothing to practise right now: no card is due and today's new cards are done."
+            )
+            out.print(
+                "Try [bold]prepdeck practice --cram[/] or raise new_per_day in your settings."
+            )
+            session.finish()
+            return
+        mode = "cram (schedule untouched)" if cram else "review"
+        out.print(
+            f"[bold]prepdeck practice[/] — {session.remaining} card(s) queued, {mode}. "
+            "Ctrl-D or :q quits."
+        )
+        while (view := session.next()) is not None:
+            item = view.item
+            total = session.position - 1 + session.remaining
+            if limit is not None:
+                total = min(total, limit)
+            meta = " · ".join(
+                x
+                for x in (
+                    item.topic,
+                    str(item.difficulty or ""),
+                    "new" if view.card_id is None else "",
+                )
+                if x
+            )
+            out.rule(f"[{session.position}/{total}] {meta}")
+            out.print(_markdown(item.question))
+            started = time.monotonic()
+            action, typed = _read_answer(lines, item)
+            if action == "quit":
+                break
+            if action == "undo":
+                restored = session.undo()
+                out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
+                continue
+            _show_answer(item)
+            choice = _ask_rating(lines, session, item, session.preview(view))  # type: ignore[arg-type]
+            if choice is None:
+                break
+            if choice == "undo":
+                restored = session.undo()
+                out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
+                continue
+            assert isinstance(choice, Rating)
+            result = session.rate(
+                view,
+                choice,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                typed_answer=typed,
+            )
+            after = (
+                f"next review in {humanise(result.interval)}"
+                if result.interval
+                else "schedule unchanged"
+            )
+            out.print(f"[green]✓ Saved {choice.label} for {item.id}[/] — {after}")
+        summary = session.finish()
+    out.rule("Session summary")
+    out.print(
+        f"Reviewed {summary.reviewed} card(s), again-rate {summary.again_rate:.0%}, "
+        f"time {_elapsed(summary.elapsed)}."
+    )
+    if summary.next_due:
+        out.print(f"Next card due in {humanise(summary.next_due - utcnow())}.")
+
+
+def status(database: DatabaseOpt = None) -> None:
+    """Due today, new, learned and retention so far, per topic."""
+    with open_context(database) as ctx:
+        now = utcnow()
+        start, end = day_bounds(now, ctx.settings)
+        rows = ctx.store.topic_status(ctx.user, now, end)
+        done = ctx.store.day_counts(ctx.user, start)
+    table = Table(title="prepdeck status", show_footer=True)
+    total = {
+        k: sum(getattr(r, k) for r in rows)
+        for k in ("items", "new", "learning", "due", "learned", "reviews", "recalled")
+    }
+    table.add_column("topic", footer="all")
+    for key in ("items", "new", "learning", "due", "learned"):
+        table.add_column(key, justify="right", footer=str(total[key]))
+    overall = f"{total['recalled'] / total['reviews']:.0%}" if total["reviews"] else "–"
+    table.add_column("retention", justify="right", footer=overall)
+    for r in rows:
+        table.add_row(
+            r.topic,
+            str(r.items),
+            str(r.new),
+            str(r.learning),
+            str(r.due),
+            str(r.learned),
+            f"{r.retention:.0%}" if r.retention is not None else "–",
+        )
+    out.print(table)
+    new_left = max(ctx.settings.new_per_day - done.new_done, 0)
+    out.print(
+        f"Due today: {total['due']} · new cards left today: {min(new_left, total['new'])} "
+        f"(limit {ctx.settings.new_per_day}) · "
+        f"reviewed today: {done.new_done + done.reviews_done} · retention so far: {overall}"
+    )

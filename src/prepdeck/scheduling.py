@@ -1,0 +1,169 @@
+"""Spaced-repetition scheduling with FSRS-6 (the ``fsrs`` package).
+
+Card state is a small dataclass the store persists as columns; all times are
+timezone-aware UTC. A card without state is new: its first rating creates the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+from typing import Any
+
+import fsrs
+
+from prepdeck.settings import Settings
+
+
+class Rating(IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class CardPhase(IntEnum):
+    """FSRS's states plus NEW for a card never reviewed."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+@dataclass(frozen=True)
+class CardState:
+    """The memory state of one user's card. ``stability`` is in days, ``difficulty`` in 1..10."""
+
+    phase: CardPhase = CardPhase.NEW
+    step: int | None = 0
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["phase"] = int(self.phase)
+        for key in ("due", "last_review"):
+            value = data[key]
+            data[key] = value.isoformat() if value else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CardState:
+        def when(value: Any) -> datetime | None:
+            return datetime.fromisoformat(value) if value else None
+
+        return cls(
+            phase=CardPhase(int(data.get("phase", 0))),
+            step=data.get("step"),
+            stability=data.get("stability"),
+            difficulty=data.get("difficulty"),
+            due=when(data.get("due")),
+            last_review=when(data.get("last_review")),
+            reps=int(data.get("reps", 0)),
+            lapses=int(data.get("lapses", 0)),
+        )
+
+
+NEW_CARD = CardState()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class Scheduler:
+    """FSRS-6 with the user's parameters (the defaults until ``optimize`` fits them)."""
+
+    def __init__(self, settings: Settings, parameters: Sequence[float] | None = None) -> None:
+        kwargs: dict[str, Any] = {
+            "desired_retention": settings.desired_retention,
+            "learning_steps": settings.learning_steps,
+            "relearning_steps": settings.relearning_steps,
+            "maximum_interval": settings.maximum_interval_days,
+        }
+        if parameters:
+            kwargs["parameters"] = tuple(parameters)
+        self._fsrs = fsrs.Scheduler(enable_fuzzing=settings.fuzz, **kwargs)
+        # Previews use the unfuzzed scheduler: fuzz only spreads long intervals by a few percent.
+        self._exact = fsrs.Scheduler(enable_fuzzing=False, **kwargs)
+        self.parameters = tuple(self._fsrs.parameters)
+
+    @staticmethod
+    def _to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
+        if state.phase is CardPhase.NEW:
+            return fsrs.Card(card_id=1, due=now)
+        return fsrs.Card(
+            card_id=1,
+            state=fsrs.State(int(state.phase)),
+            step=state.step,
+            stability=state.stability,
+            difficulty=state.difficulty,
+            due=_as_utc(state.due or now),
+            last_review=_as_utc(state.last_review) if state.last_review else None,
+        )
+
+    def _apply(
+        self, engine: fsrs.Scheduler, state: CardState, rating: Rating, now: datetime
+    ) -> CardState:
+        card, _ = engine.review_card(self._to_fsrs(state, now), fsrs.Rating(int(rating)), now)
+        lapse = rating is Rating.AGAIN and state.phase is CardPhase.REVIEW
+        return replace(
+            state,
+            phase=CardPhase(int(card.state)),
+            step=card.step,
+            stability=card.stability,
+            difficulty=card.difficulty,
+            due=_as_utc(card.due),
+            last_review=_as_utc(card.last_review) if card.last_review else now,
+            reps=state.reps + 1,
+            lapses=state.lapses + int(lapse),
+        )
+
+    def review(self, state: CardState, rating: Rating, now: datetime | None = None) -> CardState:
+        """The state after ``rating`` at ``now``."""
+        return self._apply(self._fsrs, state, rating, _as_utc(now or utcnow()))
+
+    def preview(self, state: CardState, now: datetime | None = None) -> dict[Rating, timedelta]:
+        """The interval each rating would give (before fuzz)."""
+        moment = _as_utc(now or utcnow())
+        return {r: self._apply(self._exact, state, r, moment).due - moment for r in Rating}  # type: ignore[operator]
+
+    def retrievability(self, state: CardState, now: datetime | None = None) -> float:
+        """Probability of recall at ``now`` (0 for a new card)."""
+        if state.phase is CardPhase.NEW or state.stability is None:
+            return 0.0
+        return float(
+            self._exact.get_card_retrievability(
+                self._to_fsrs(state, now or utcnow()), now or utcnow()
+            )
+        )
+
+
+def humanise(delta: timedelta) -> str:
+    """10 min, 3 h, 4 d, 2.5 mo, 1.2 y."""
+    seconds = max(delta.total_seconds(), 0)
+    if seconds < 3600:
+        return f"{max(round(seconds / 60), 1)} min"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)} h"
+    days = seconds / 86400
+    if days < 31:
+        return f"{round(days)} d"
+    if days < 365:
+        return f"{days / 30.4:.1f} mo"
+    return f"{days / 365:.1f} y"

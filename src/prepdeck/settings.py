@@ -1,0 +1,145 @@
+"""Settings in one place: defaults, then the config file, then ``PREPDECK_*`` variables.
+
+The config file is TOML at ``<user config dir>/prepdeck/config.toml`` (or the path in
+``PREPDECK_CONFIG``), for example::
+
+    desired_retention = 0.9
+    new_per_day = 20
+    reviews_per_day = 200
+    learning_steps = ["1m", "10m"]
+    database_url = "postgresql+psycopg://me@127.0.0.1/prepdeck"
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from prepdeck.errors import Location, PrepdeckError
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class SettingsError(PrepdeckError):
+    """A setting has a value prepdeck cannot use."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90s', '10m', '1h', '2d' -> timedelta."""
+    m = _DURATION.match(str(text))
+    if not m:
+        raise ValueError(f"'{text}' is not a duration like 10m, 1h or 2d")
+    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+
+
+def format_duration(delta: timedelta) -> str:
+    seconds = delta.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("PREPDECK_DATA_DIR") or platformdirs.user_data_dir("prepdeck"))
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("PREPDECK_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return Path(platformdirs.user_config_dir("prepdeck")) / "config.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user can set. Durations are timedeltas; retention is in (0, 1)."""
+
+    database_url: str = ""
+    user: str = "local"
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval_days: int = 36500
+    day_starts_at_hour: int = 4
+    fuzz: bool = True
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{data_dir() / 'prepdeck.sqlite3'}"
+
+    def check(self, where: str = "settings") -> Settings:
+        problems = []
+        if not 0.7 <= self.desired_retention <= 0.99:
+            problems.append("desired_retention must be between 0.7 and 0.99")
+        if self.new_per_day < 0 or self.reviews_per_day < 0:
+            problems.append("daily limits must be zero or more")
+        if not 0 <= self.day_starts_at_hour <= 23:
+            problems.append("day_starts_at_hour must be 0..23")
+        if problems:
+            raise SettingsError("; ".join(problems), Location(where))
+        return self
+
+
+def _coerce(name: str, value: Any, where: str) -> Any:
+    try:
+        if name in ("learning_steps", "relearning_steps"):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(parse_duration(str(v)) for v in items if str(v).strip())
+        if name in ("desired_retention",):
+            return float(value)
+        if name in (
+            "new_per_day",
+            "reviews_per_day",
+            "maximum_interval_days",
+            "day_starts_at_hour",
+        ):
+            return int(value)
+        if name == "fuzz":
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{name}: {exc}", Location(where)) from None
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, path: Path | None = None, **overrides: Any
+) -> Settings:
+    """Defaults <- config file <- ``PREPDECK_<NAME>`` variables <- ``overrides``."""
+    env = os.environ if env is None else env
+    path = path or config_path()
+    names = {f.name for f in fields(Settings)} - {"extra"}
+    values: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(
+                f"config file is not valid TOML: {exc}", Location(str(path))
+            ) from None
+        for key, value in data.items():
+            if key not in names:
+                raise SettingsError(f"unknown setting '{key}'", Location(str(path)))
+            values[key] = _coerce(key, value, str(path))
+    for name in names:
+        raw = env.get(f"PREPDECK_{name.upper()}")
+        if raw is not None and raw != "":
+            values[name] = _coerce(name, raw, f"PREPDECK_{name.upper()}")
+    for name, value in overrides.items():
+        if value is not None:
+            values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
+    return replace(Settings(), **values).check(str(path))

@@ -1,0 +1,161 @@
+"""The one small interface between practice and storage; the core never sees SQL.
+
+``prepdeck.store.SqlStore`` implements it on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from prepdeck.errors import PrepdeckError
+from prepdeck.model import Item
+from prepdeck.scheduling import CardState, Rating
+
+
+class ConcurrentUpdate(PrepdeckError):
+    """Another process changed the card first; reload it and apply the rating again."""
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which items to practise. Empty fields match everything; matching is case-insensitive."""
+
+    banks: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    difficulties: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.__dict__.items() if v}
+
+
+@dataclass(frozen=True)
+class CardView:
+    """One user's card with the item it asks. ``card_id`` is None until first reviewed."""
+
+    item_pk: int
+    item: Item
+    bank: str
+    state: CardState
+    card_id: int | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    rating: Rating
+    reviewed_at: datetime
+    duration_ms: int | None = None
+    typed_answer: str | None = None
+    grade: float | None = None
+    proposed_rating: Rating | None = None
+    session_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A row of the review log, as exported."""
+
+    review_id: int
+    kind: str
+    bank: str
+    item_key: str
+    topic: str
+    rating: int | None
+    reviewed_at: datetime
+    duration_ms: int | None
+    typed_answer: str | None
+    grade: float | None
+    proposed_rating: int | None
+    was_new: bool
+    undoes_id: int | None
+    state_before: dict[str, Any] | None = None
+    state_after: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    bank: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    skipped_duplicates: tuple[str, ...] = ()
+    fingerprint_matched: bool = False
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    new_done: int = 0
+    reviews_done: int = 0
+
+
+@dataclass
+class TopicStatus:
+    topic: str
+    items: int = 0
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+    learned: int = 0
+    reviews: int = 0
+    recalled: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def retention(self) -> float | None:
+        return self.recalled / self.reviews if self.reviews else None
+
+
+SyncProgress = Callable[[int, int], None]
+
+
+class Store(Protocol):
+    def user_id(self, name: str) -> int: ...
+
+    def sync_bank(
+        self,
+        name: str,
+        source: str,
+        items: Sequence[Item],
+        *,
+        fingerprint: str | None = None,
+        progress: SyncProgress | None = None,
+    ) -> SyncResult: ...
+
+    def bank_fingerprint(self, name: str) -> str | None: ...
+
+    def due_cards(
+        self, user: int, until: datetime, flt: QueueFilter, limit: int
+    ) -> list[CardView]: ...
+
+    def new_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]: ...
+
+    def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]: ...
+
+    def card(self, user: int, item_pk: int) -> CardView: ...
+
+    def record_review(
+        self, user: int, view: CardView, new_state: CardState | None, review: ReviewInput
+    ) -> int: ...
+
+    def undo_last(self, user: int, session_id: int) -> CardView | None: ...
+
+    def day_counts(self, user: int, since: datetime) -> DayCounts: ...
+
+    def topic_status(self, user: int, now: datetime, until: datetime) -> list[TopicStatus]: ...
+
+    def review_log(self, user: int) -> Iterator[ReviewRecord]: ...
+
+    def parameters(self, user: int) -> list[float] | None: ...
+
+    def set_parameters(self, user: int, parameters: Sequence[float]) -> None: ...
+
+    def start_session(self, user: int, mode: str, flt: QueueFilter) -> int: ...
+
+    def end_session(self, session_id: int) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,126 @@
+"""Engines and migrations for SQLite (the embedded default) and PostgreSQL.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so a second process
+waits for a lock instead of failing at once. Every failure to open a database becomes
+a :class:`StoreError` with the database named, never a traceback.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+
+from prepdeck.errors import Location, PrepdeckError
+
+
+class StoreError(PrepdeckError):
+    """The database cannot be opened or used: corrupt, locked, unreachable, or too new."""
+
+
+#: How long SQLite waits for another process's lock before giving up (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _describe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for ``url``; SQLite's parent folder is created if needed."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL: {url!r}", Location("database")) from None
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # Isolation is managed by BEGIN IMMEDIATE in the store; pysqlite's own is switched off.
+        kwargs["connect_args"] = {
+            "isolation_level": None,
+            "check_same_thread": False,
+            "timeout": busy_timeout_ms / 1000,
+        }
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Any) -> None:
+            # Take the write lock at the start, so read-then-write transactions never deadlock.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    location = resources.files("prepdeck.store").joinpath("migrations")
+    config.set_main_option("script_location", str(location))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the schema to the newest revision; returns it. Never drops user data."""
+    url = _describe(str(engine.url))
+    try:
+        with engine.begin() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            scripts = ScriptDirectory.from_config(_alembic_config())
+            if current is not None and scripts.get_revision(current) is None:
+                raise StoreError(
+                    f"database schema {current} is newer than this prepdeck; upgrade prepdeck",
+                    Location(url),
+                )
+            if current != scripts.get_current_head():
+                config = _alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        raise StoreError(operational_message(exc), Location(url)) from None
+    except DatabaseError as exc:
+        raise StoreError(
+            f"not a prepdeck database or the file is corrupt ({exc.orig})", Location(url)
+        ) from None
+    return head_revision()
+
+
+def operational_message(exc: OperationalError) -> str:
+    text_ = str(exc.orig)
+    if "locked" in text_:
+        return "database is locked by another program; close it and try again"
+    if "unable to open" in text_:
+        return "cannot open the database file (check the folder exists and is writable)"
+    return f"cannot use the database: {text_.strip().splitlines()[0] if text_.strip() else exc}"

@@ -1,0 +1,663 @@
+"""The store on SQLAlchemy Core: SQLite by default, PostgreSQL from a URL.
+
+Every change is one transaction. A rating updates its card only if the card's version
+is still the one the caller read (optimistic locking), so two processes practising the
+same cards never overwrite each other: the loser gets :class:`ConcurrentUpdate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    Select,
+    and_,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from prepdeck.errors import Location
+from prepdeck.model import Difficulty, Item, Reference, Style
+from prepdeck.scheduling import NEW_CARD, CardPhase, CardState, utcnow
+from prepdeck.storage import (
+    CardView,
+    ConcurrentUpdate,
+    DayCounts,
+    QueueFilter,
+    ReviewInput,
+    ReviewRecord,
+    SyncProgress,
+    SyncResult,
+    TopicStatus,
+)
+from prepdeck.store import engine as engines
+from prepdeck.store.engine import StoreError
+from prepdeck.store.tables import banks, cards, item_versions, items, reviews, sessions, users
+
+
+def content_hash(item: Item) -> str:
+    payload = json.dumps(
+        [
+            item.topic,
+            item.question,
+            item.answer,
+            [r.to_dict() for r in item.references],
+            list(item.hints),
+            list(item.tags),
+            str(item.difficulty or ""),
+            list(item.key_points),
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _item_data(item: Item) -> dict[str, Any]:
+    return {
+        "references": [r.to_dict() for r in item.references],
+        "hints": list(item.hints),
+        "key_points": list(item.key_points),
+        "companies": list(item.companies),
+        "file": item.location.file,
+        "line": item.location.line,
+        "section": item.section,
+        "style": str(item.style),
+        "explicit_id": item.explicit_id,
+    }
+
+
+def _item_row(
+    item: Item, bank_id: int, position: int, digest: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "bank_id": bank_id,
+        "key": item.id,
+        "position": position,
+        "topic": item.topic,
+        "difficulty": str(item.difficulty) if item.difficulty else None,
+        "tags": "," + ",".join(t.lower() for t in item.tags) + "," if item.tags else "",
+        "question": item.question,
+        "answer": item.answer,
+        "data": _item_data(item),
+        "content_hash": digest,
+        "active": True,
+        "updated_at": now,
+    }
+
+
+def _to_item(row: RowMapping) -> Item:
+    data = row["data"] or {}
+    from prepdeck.errors import Location as Loc
+
+    return Item(
+        id=row["key"],
+        topic=row["topic"],
+        question=row["question"],
+        answer=row["answer"],
+        location=Loc(str(data.get("file", "")), int(data.get("line", 1))),
+        style=Style(data.get("style", "book")),
+        references=tuple(Reference(r["label"], r["url"]) for r in data.get("references", [])),
+        hints=tuple(data.get("hints", [])),
+        tags=tuple(t for t in row["tags"].split(",") if t),
+        difficulty=Difficulty(row["difficulty"]) if row["difficulty"] else None,
+        key_points=tuple(data.get("key_points", [])),
+        companies=tuple(data.get("companies", [])),
+        section=data.get("section"),
+        explicit_id=bool(data.get("explicit_id", False)),
+    )
+
+
+def _to_state(row: RowMapping) -> CardState:
+    if row["card_id"] is None:
+        return NEW_CARD
+    return CardState(
+        phase=CardPhase(row["phase"]),
+        step=row["step"],
+        stability=row["stability"],
+        difficulty=row["c_difficulty"],
+        due=row["due"],
+        last_review=row["last_review"],
+        reps=row["reps"],
+        lapses=row["lapses"],
+    )
+
+
+def _state_columns(state: CardState) -> dict[str, Any]:
+    return {
+        "phase": int(state.phase),
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
+
+
+_VIEW_COLUMNS = (
+    items.c.id.label("item_pk"),
+    items.c.key,
+    items.c.topic,
+    items.c.difficulty,
+    items.c.tags,
+    items.c.question,
+    items.c.answer,
+    items.c.data,
+    banks.c.name.label("bank"),
+    cards.c.id.label("card_id"),
+    cards.c.phase,
+    cards.c.step,
+    cards.c.stability,
+    cards.c.difficulty.label("c_difficulty"),
+    cards.c.due,
+    cards.c.last_review,
+    cards.c.reps,
+    cards.c.lapses,
+    cards.c.version,
+)
+
+
+def _view(row: RowMapping) -> CardView:
+    return CardView(
+        item_pk=row["item_pk"],
+        item=_to_item(row),
+        bank=row["bank"],
+        state=_to_state(row),
+        card_id=row["card_id"],
+        version=row["version"] or 0,
+    )
+
+
+def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
+    if flt.banks:
+        query = query.where(banks.c.name.in_(flt.banks))
+    if flt.topics:
+        query = query.where(func.lower(items.c.topic).in_([t.lower() for t in flt.topics]))
+    if flt.tags:
+        query = query.where(or_(*(items.c.tags.like(f"%,{t.lower()},%") for t in flt.tags)))
+    if flt.difficulties:
+        query = query.where(items.c.difficulty.in_([d.lower() for d in flt.difficulties]))
+    return query
+
+
+class SqlStore:
+    """:class:`prepdeck.storage.Store` on a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.where = engine.url.render_as_string(hide_password=True)
+
+    @classmethod
+    def open(cls, url: str, busy_timeout_ms: int = engines.BUSY_TIMEOUT_MS) -> SqlStore:
+        """Open (and migrate) the database at ``url``. Raises :class:`StoreError`."""
+        engine = engines.make_engine(url, busy_timeout_ms)
+        engines.upgrade(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _begin(self) -> Any:
+        return _Transaction(self)
+
+    # users -------------------------------------------------------------------------------
+    def user_id(self, name: str) -> int:
+        with self._begin() as conn:
+            found = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+            if found is not None:
+                return int(found)
+            result = conn.execute(insert(users).values(name=name, created_at=utcnow()))
+            return int(result.inserted_primary_key[0])
+
+    def parameters(self, user: int) -> list[float] | None:
+        with self._begin() as conn:
+            value = conn.execute(select(users.c.parameters).where(users.c.id == user)).scalar()
+        return [float(v) for v in value] if value else None
+
+    def set_parameters(self, user: int, parameters: Sequence[float]) -> None:
+        with self._begin() as conn:
+            conn.execute(
+                update(users).where(users.c.id == user).values(parameters=list(parameters))
+            )
+
+    # banks -------------------------------------------------------------------------------
+    def bank_fingerprint(self, name: str) -> str | None:
+        with self._begin() as conn:
+            found = conn.execute(select(banks.c.fingerprint).where(banks.c.name == name)).scalar()
+        return None if found is None else str(found)
+
+    def sync_bank(
+        self,
+        name: str,
+        source: str,
+        bank_items: Sequence[Item],
+        *,
+        fingerprint: str | None = None,
+        progress: SyncProgress | None = None,
+    ) -> SyncResult:
+        """Load a bank's items in one transaction: add new, version changed, retire removed."""
+        now = utcnow()
+        added = updated = unchanged = 0
+        duplicates: list[str] = []
+        with self._begin() as conn:
+            bank_id = conn.execute(select(banks.c.id).where(banks.c.name == name)).scalar()
+            if bank_id is None:
+                bank_id = conn.execute(
+                    insert(banks).values(name=name, source=source)
+                ).inserted_primary_key[0]
+            existing = {
+                r.key: r
+                for r in conn.execute(
+                    select(
+                        items.c.id,
+                        items.c.key,
+                        items.c.content_hash,
+                        items.c.active,
+                        items.c.position,
+                    ).where(items.c.bank_id == bank_id)
+                )
+            }
+            seen: set[str] = set()
+            new_rows: list[dict[str, Any]] = []
+            versions: list[tuple[int, str, Item]] = []
+            total = len(bank_items)
+            for position, item in enumerate(bank_items):
+                if item.id in seen:
+                    duplicates.append(item.id)
+                    continue
+                seen.add(item.id)
+                digest = content_hash(item)
+                old = existing.get(item.id)
+                if old is None:
+                    new_rows.append(_item_row(item, bank_id, position, digest, now))
+                    added += 1
+                elif old.content_hash != digest or not old.active:
+                    conn.execute(
+                        update(items)
+                        .where(items.c.id == old.id)
+                        .values(**_item_row(item, bank_id, position, digest, now))
+                    )
+                    versions.append((old.id, digest, item))
+                    updated += 1
+                else:
+                    if old.position != position:
+                        conn.execute(
+                            update(items).where(items.c.id == old.id).values(position=position)
+                        )
+                    unchanged += 1
+                if progress is not None and (position % 500 == 0 or position == total - 1):
+                    progress(position + 1, total)
+            if new_rows:
+                conn.execute(insert(items), new_rows)
+                ids = dict(
+                    conn.execute(
+                        select(items.c.key, items.c.id).where(
+                            items.c.bank_id == bank_id,
+                            items.c.key.in_([r["key"] for r in new_rows]),
+                        )
+                    ).all()
+                )
+                by_key = {i.id: i for i in bank_items}
+                versions += [(ids[r["key"]], r["content_hash"], by_key[r["key"]]) for r in new_rows]
+            self._add_versions(conn, versions, now)
+            gone = [r.id for k, r in existing.items() if k not in seen and r.active]
+            if gone:
+                conn.execute(update(items).where(items.c.id.in_(gone)).values(active=False))
+            conn.execute(
+                update(banks)
+                .where(banks.c.id == bank_id)
+                .values(fingerprint=fingerprint, synced_at=now, source=source)
+            )
+        return SyncResult(name, added, updated, unchanged, len(gone), tuple(duplicates))
+
+    @staticmethod
+    def _add_versions(
+        conn: Connection, versions: list[tuple[int, str, Item]], now: datetime
+    ) -> None:
+        if not versions:
+            return
+        known = set(
+            conn.execute(
+                select(item_versions.c.item_id, item_versions.c.content_hash).where(
+                    item_versions.c.item_id.in_([v[0] for v in versions])
+                )
+            ).all()
+        )
+        rows = [
+            {
+                "item_id": item_id,
+                "content_hash": digest,
+                "question": item.question,
+                "answer": item.answer,
+                "data": _item_data(item),
+                "created_at": now,
+            }
+            for item_id, digest, item in versions
+            if (item_id, digest) not in known
+        ]
+        if rows:
+            conn.execute(insert(item_versions), rows)
+
+    # queues ------------------------------------------------------------------------------
+    def _cards_query(self, user: int) -> Select[Any]:
+        joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
+            cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
+        )
+        return select(*_VIEW_COLUMNS).select_from(joined).where(items.c.active.is_(True))
+
+    def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
+        joined = cards.join(items, items.c.id == cards.c.item_id).join(
+            banks, banks.c.id == items.c.bank_id
+        )
+        query = (
+            select(*_VIEW_COLUMNS)
+            .select_from(joined)
+            .where(
+                cards.c.user_id == user,
+                cards.c.suspended.is_(False),
+                cards.c.due <= until,
+                cards.c.phase != int(CardPhase.NEW),
+                items.c.active.is_(True),
+            )
+            .order_by(cards.c.due, cards.c.id)
+            .limit(limit)
+        )
+        with self._begin() as conn:
+            return [_view(r) for r in conn.execute(_filtered(query, flt)).mappings()]
+
+    def new_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
+        query = (
+            self._cards_query(user)
+            .where(
+                or_(cards.c.id.is_(None), and_(cards.c.phase == 0, cards.c.suspended.is_(False)))
+            )
+            .order_by(banks.c.id, items.c.position)
+            .limit(limit)
+        )
+        with self._begin() as conn:
+            return [_view(r) for r in conn.execute(_filtered(query, flt)).mappings()]
+
+    def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
+        query = self._cards_query(user).order_by(banks.c.id, items.c.position).limit(limit)
+        with self._begin() as conn:
+            return [_view(r) for r in conn.execute(_filtered(query, flt)).mappings()]
+
+    def card(self, user: int, item_pk: int) -> CardView:
+        query = self._cards_query(user).where(items.c.id == item_pk)
+        with self._begin() as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise StoreError(f"no active item {item_pk}", Location(self.where))
+        return _view(row)
+
+    # reviews -----------------------------------------------------------------------------
+    def record_review(
+        self, user: int, view: CardView, new_state: CardState | None, review: ReviewInput
+    ) -> int:
+        """Log a rating and apply ``new_state`` (None: cram, the card is not touched).
+
+        Raises :class:`ConcurrentUpdate` when the card changed since ``view`` was read.
+        """
+        before = view.state
+        try:
+            with self._begin() as conn:
+                card_id = view.card_id
+                if card_id is None:
+                    state = new_state or NEW_CARD
+                    card_id = conn.execute(
+                        insert(cards).values(
+                            user_id=user,
+                            item_id=view.item_pk,
+                            suspended=False,
+                            version=1,
+                            **_state_columns(state),
+                        )
+                    ).inserted_primary_key[0]
+                elif new_state is not None:
+                    changed = conn.execute(
+                        update(cards)
+                        .where(cards.c.id == card_id, cards.c.version == view.version)
+                        .values(version=cards.c.version + 1, **_state_columns(new_state))
+                    ).rowcount
+                    if changed != 1:
+                        raise ConcurrentUpdate("the card changed in another session")
+                version_id = conn.execute(
+                    select(item_versions.c.id)
+                    .join(items, items.c.id == item_versions.c.item_id)
+                    .where(
+                        item_versions.c.item_id == view.item_pk,
+                        item_versions.c.content_hash == items.c.content_hash,
+                    )
+                ).scalar()
+                result = conn.execute(
+                    insert(reviews).values(
+                        user_id=user,
+                        card_id=card_id,
+                        item_version_id=version_id,
+                        session_id=review.session_id,
+                        kind="review" if new_state is not None else "cram",
+                        rating=int(review.rating),
+                        reviewed_at=review.reviewed_at,
+                        duration_ms=review.duration_ms,
+                        typed_answer=review.typed_answer,
+                        grade=review.grade,
+                        proposed_rating=int(review.proposed_rating)
+                        if review.proposed_rating
+                        else None,
+                        was_new=before.phase is CardPhase.NEW,
+                        phase_before=int(before.phase),
+                        state_before=before.to_dict(),
+                        state_after=new_state.to_dict() if new_state else None,
+                    )
+                )
+                return int(result.inserted_primary_key[0])
+        except IntegrityError:
+            raise ConcurrentUpdate("the card was created in another session") from None
+
+    def undo_last(self, user: int, session_id: int) -> CardView | None:
+        """Undo the newest rating of the session not yet undone; None when there is none."""
+        undone = select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+        with self._begin() as conn:
+            row = (
+                conn.execute(
+                    select(reviews)
+                    .where(
+                        reviews.c.user_id == user,
+                        reviews.c.session_id == session_id,
+                        reviews.c.kind.in_(("review", "cram")),
+                        reviews.c.id.not_in(undone),
+                    )
+                    .order_by(reviews.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            if row["kind"] == "review":
+                before = CardState.from_dict(row["state_before"])
+                changed = conn.execute(
+                    update(cards)
+                    .where(cards.c.id == row["card_id"])
+                    .values(version=cards.c.version + 1, **_state_columns(before))
+                ).rowcount
+                if changed != 1:
+                    raise ConcurrentUpdate("the card is gone")
+            conn.execute(
+                insert(reviews).values(
+                    user_id=user,
+                    card_id=row["card_id"],
+                    item_version_id=row["item_version_id"],
+                    session_id=session_id,
+                    kind="undo",
+                    rating=None,
+                    reviewed_at=utcnow(),
+                    was_new=row["was_new"] and row["kind"] == "review",
+                    phase_before=row["phase_before"],
+                    undoes_id=row["id"],
+                )
+            )
+            item_pk = conn.execute(
+                select(cards.c.item_id).where(cards.c.id == row["card_id"])
+            ).scalar_one()
+        return self.card(user, item_pk)
+
+    def day_counts(self, user: int, since: datetime) -> DayCounts:
+        sign = case((reviews.c.kind == "undo", -1), else_=1)
+        query = select(
+            func.coalesce(func.sum(case((reviews.c.was_new.is_(True), sign), else_=0)), 0),
+            func.coalesce(func.sum(case((reviews.c.was_new.is_(False), sign), else_=0)), 0),
+        ).where(
+            reviews.c.user_id == user,
+            reviews.c.reviewed_at >= since,
+            or_(
+                reviews.c.kind == "review",
+                and_(reviews.c.kind == "undo", reviews.c.phase_before.is_not(None)),
+            ),
+        )
+        with self._begin() as conn:
+            new_done, reviews_done = conn.execute(query).one()
+        return DayCounts(int(new_done), int(reviews_done))
+
+    def topic_status(self, user: int, now: datetime, until: datetime) -> list[TopicStatus]:
+        phase = func.coalesce(cards.c.phase, 0)
+        per_topic = (
+            select(
+                items.c.topic,
+                func.count().label("items"),
+                func.sum(case((phase == 0, 1), else_=0)).label("new"),
+                func.sum(case((phase.in_((1, 3)), 1), else_=0)).label("learning"),
+                func.sum(case((and_(phase != 0, cards.c.due <= until), 1), else_=0)).label("due"),
+                func.sum(case((phase == 2, 1), else_=0)).label("learned"),
+            )
+            .select_from(
+                items.outerjoin(cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user))
+            )
+            .where(items.c.active.is_(True))
+            .group_by(items.c.topic)
+            .order_by(items.c.topic)
+        )
+        retention = (
+            select(
+                items.c.topic,
+                func.count().label("reviews"),
+                func.sum(case((reviews.c.rating > 1, 1), else_=0)).label("recalled"),
+            )
+            .select_from(
+                reviews.join(cards, cards.c.id == reviews.c.card_id).join(
+                    items, items.c.id == cards.c.item_id
+                )
+            )
+            .where(
+                reviews.c.user_id == user,
+                reviews.c.kind == "review",
+                reviews.c.phase_before == int(CardPhase.REVIEW),
+                reviews.c.id.not_in(
+                    select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+                ),
+            )
+            .group_by(items.c.topic)
+        )
+        with self._begin() as conn:
+            rows = {
+                r.topic: TopicStatus(r.topic, r.items, r.new, r.learning, r.due, r.learned)
+                for r in conn.execute(per_topic)
+            }
+            for r in conn.execute(retention):
+                status = rows.setdefault(r.topic, TopicStatus(r.topic))
+                status.reviews, status.recalled = int(r.reviews), int(r.recalled)
+        return list(rows.values())
+
+    def review_log(self, user: int) -> Iterator[ReviewRecord]:
+        query = (
+            select(
+                reviews,
+                items.c.key,
+                items.c.topic,
+                banks.c.name.label("bank"),
+            )
+            .select_from(
+                reviews.join(cards, cards.c.id == reviews.c.card_id)
+                .join(items, items.c.id == cards.c.item_id)
+                .join(banks, banks.c.id == items.c.bank_id)
+            )
+            .where(reviews.c.user_id == user)
+            .order_by(reviews.c.id)
+        )
+        with self.engine.connect() as conn:
+            for r in conn.execute(query).mappings():
+                yield ReviewRecord(
+                    review_id=r["id"],
+                    kind=r["kind"],
+                    bank=r["bank"],
+                    item_key=r["key"],
+                    topic=r["topic"],
+                    rating=r["rating"],
+                    reviewed_at=r["reviewed_at"],
+                    duration_ms=r["duration_ms"],
+                    typed_answer=r["typed_answer"],
+                    grade=r["grade"],
+                    proposed_rating=r["proposed_rating"],
+                    was_new=bool(r["was_new"]),
+                    undoes_id=r["undoes_id"],
+                    state_before=r["state_before"],
+                    state_after=r["state_after"],
+                )
+
+    # sessions ----------------------------------------------------------------------------
+    def start_session(self, user: int, mode: str, flt: QueueFilter) -> int:
+        with self._begin() as conn:
+            result = conn.execute(
+                insert(sessions).values(
+                    user_id=user, mode=mode, filters=flt.to_dict(), started_at=utcnow()
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def end_session(self, session_id: int) -> None:
+        with self._begin() as conn:
+            conn.execute(
+                update(sessions).where(sessions.c.id == session_id).values(ended_at=utcnow())
+            )
+
+
+class _Transaction:
+    """``with store._begin() as conn``: one transaction, database errors as StoreError."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        self.context: Any = None
+
+    def __enter__(self) -> Connection:
+        try:
+            self.context = self.store.engine.begin()
+            return self.context.__enter__()  # type: ignore[no-any-return]
+        except OperationalError as exc:
+            raise StoreError(engines.operational_message(exc), Location(self.store.where)) from None
+
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            self.context.__exit__(*exc_info)
+        except OperationalError as exc:
+            raise StoreError(engines.operational_message(exc), Location(self.store.where)) from None
+        except DBAPIError as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise StoreError(f"database error: {exc.orig}", Location(self.store.where)) from None
+        if exc_info[0] is not None and issubclass(exc_info[0], OperationalError):
+            raise StoreError(
+                engines.operational_message(exc_info[1]), Location(self.store.where)
+            ) from None

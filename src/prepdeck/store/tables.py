@@ -1,0 +1,165 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations in ``migrations/`` create it.
+
+Times are stored as naive UTC and read back as aware UTC (``UTCDateTime``), the same on
+SQLite and PostgreSQL. The review log is append-only: undo appends a row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        assert isinstance(moment, datetime)
+        return moment.replace(tzinfo=UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("parameters", JSON, nullable=True),
+    Column("settings", JSON, nullable=True),
+)
+
+banks = Table(
+    "banks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(1000), nullable=False, unique=True),
+    Column("source", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=True),
+    Column("synced_at", UTCDateTime, nullable=True),
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bank_id", Integer, ForeignKey("banks.id"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("topic", String(500), nullable=False),
+    Column("difficulty", String(10), nullable=True),
+    Column("tags", Text, nullable=False),  # ",tag-a,tag-b," so LIKE '%,tag,%' matches one tag
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("data", JSON, nullable=False),  # references, hints, key points, companies, file, line
+    Column("content_hash", String(64), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("bank_id", "key"),
+    Index("ix_items_bank_active_position", "bank_id", "active", "position"),
+)
+
+item_versions = Table(
+    "item_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("item_id", "content_hash"),
+)
+
+cards = Table(
+    "cards",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("phase", Integer, nullable=False),
+    Column("step", Integer, nullable=True),
+    Column("stability", Float, nullable=True),
+    Column("difficulty", Float, nullable=True),
+    Column("due", UTCDateTime, nullable=True),
+    Column("last_review", UTCDateTime, nullable=True),
+    Column("reps", Integer, nullable=False),
+    Column("lapses", Integer, nullable=False),
+    Column("suspended", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),  # optimistic lock: bumped on every change
+    UniqueConstraint("user_id", "item_id"),
+    Index("ix_cards_user_due", "user_id", "suspended", "due"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("filters", JSON, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("card_id", Integer, ForeignKey("cards.id"), nullable=False),
+    Column("item_version_id", Integer, ForeignKey("item_versions.id"), nullable=True),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=True),
+    Column("kind", String(10), nullable=False),  # review | cram | undo
+    Column("rating", Integer, nullable=True),
+    Column("reviewed_at", UTCDateTime, nullable=False),
+    Column("duration_ms", Integer, nullable=True),
+    Column("typed_answer", Text, nullable=True),
+    Column("grade", Float, nullable=True),
+    Column("proposed_rating", Integer, nullable=True),
+    Column("was_new", Boolean, nullable=False),
+    Column("phase_before", Integer, nullable=True),
+    Column("state_before", JSON, nullable=True),
+    Column("state_after", JSON, nullable=True),
+    Column("undoes_id", Integer, ForeignKey("reviews.id"), nullable=True),
+    Index("ix_reviews_user_time", "user_id", "reviewed_at"),
+    Index("ix_reviews_card", "card_id"),
+)

@@ -78,7 +78,8 @@ def test_review_due_next_day_comes_back(loaded: SqlStore) -> None:
     assert view is not None
     result = session.rate(view, Rating.EASY)
     assert result.state is not None and result.state.phase is CardPhase.REVIEW
-    clock.now = result.state.due + timedelta(minutes=1)  # type: ignore[operator]
+    assert result.state.due is not None
+    clock.now = result.state.due + timedelta(minutes=1)
     later = _session(loaded, clock, limit=1, new_per_day=0)
     due = later.next()
     assert due is not None and due.item_pk == view.item_pk and due.state.phase is CardPhase.REVIEW

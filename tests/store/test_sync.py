@@ -75,7 +75,10 @@ def test_filters(store: SqlStore, make_item: Any) -> None:
     store.sync_bank(
         "b", "b.md", [make_item(n, topic="Statistics" if n < 4 else "SQL") for n in range(8)]
     )
-    ids = lambda flt: sorted(v.item.id for v in store.new_cards(user, flt, 50))  # noqa: E731
+
+    def ids(flt: QueueFilter) -> list[str]:
+        return sorted(v.item.id for v in store.new_cards(user, flt, 50))
+
     assert ids(QueueFilter(topics=("sql",))) == ["q4", "q5", "q6", "q7"]
     assert ids(QueueFilter(tags=("ALPHA",))) == ["q1", "q3", "q5", "q7"]
     assert ids(QueueFilter(difficulties=("easy",))) == ["q0", "q3", "q6"]

@@ -81,9 +81,12 @@ def test_bank_with_metadata_builds_strict_and_hides_metadata(tmp_path: Path, dat
         visible = _VisibleText()
         visible.feed(html)
         text = " ".join(visible.parts)
-        for leak in ("prepdeck", "key_points", "difficulty:", "hints:", "tags:"):
+        for leak in ("prepdeck", "key_points:", "hints:", "tags: ["):
             assert leak not in text, (page.path, leak)
         for item in page.items:
+            assert f"id: {item.id}" not in text
+            if item.difficulty:
+                assert f"difficulty: {item.difficulty}" not in text
             for point in item.key_points:
                 assert point not in text
             plain = []

@@ -1,7 +1,8 @@
 """Fit a user's FSRS parameters to their own review log with fsrs-rs-python (Anki's engine).
 
-Each card's reviews become one training item per review after the first (the history up
-to that review), with whole days between reviews, as FSRS trains. Ratings that were
+Each card's reviews become one training item per review on a later day than the one
+before it (the history up to that review), with whole days between reviews, as FSRS
+trains. Ratings that were
 undone, and cram ratings, are left out.
 """
 
@@ -38,7 +39,8 @@ class FitResult:
     rmse_after: float
 
 
-def training_items(log: Iterable[ReviewRecord]) -> list[fsrs_rs.FSRSItem]:
+def histories(log: Iterable[ReviewRecord]) -> list[list[tuple[int, int]]]:
+    """Per training item, its (rating, days since the previous review) pairs."""
     undone = set()
     rows = []
     for r in log:
@@ -49,19 +51,26 @@ def training_items(log: Iterable[ReviewRecord]) -> list[fsrs_rs.FSRSItem]:
     for r in rows:
         if r.kind == "review" and r.review_id not in undone and r.rating:
             per_card[(r.bank, r.item_key)].append(r)
-    out: list[fsrs_rs.FSRSItem] = []
+    out: list[list[tuple[int, int]]] = []
     for history in per_card.values():
         history.sort(key=lambda r: r.reviewed_at)
-        reviews: list[fsrs_rs.FSRSReview] = []
+        reviews: list[tuple[int, int]] = []
         previous = None
         for r in history:
             day = r.reviewed_at.date()
             delta = 0 if previous is None else (day - previous).days
-            reviews.append(fsrs_rs.FSRSReview(int(r.rating or 1), delta))
+            reviews.append((int(r.rating or 1), delta))
             previous = day
-            if len(reviews) >= 2:
-                out.append(fsrs_rs.FSRSItem(list(reviews)))
+            if len(reviews) >= 2 and delta > 0:  # FSRS predicts recall across days only
+                out.append(list(reviews))
     return out
+
+
+def training_items(log: Iterable[ReviewRecord]) -> list[fsrs_rs.FSRSItem]:
+    return [
+        fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(rating, delta) for rating, delta in history])
+        for history in histories(log)
+    ]
 
 
 def fit_parameters(

@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
@@ -98,7 +99,7 @@ def upgrade(engine: Engine) -> str:
         with engine.begin() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
             scripts = ScriptDirectory.from_config(_alembic_config())
-            if current is not None and scripts.get_revision(current) is None:
+            if current is not None and not _known(scripts, current):
                 raise StoreError(
                     f"database schema {current} is newer than this prepdeck; upgrade prepdeck",
                     Location(url),
@@ -115,6 +116,13 @@ def upgrade(engine: Engine) -> str:
             f"not a prepdeck database or the file is corrupt ({exc.orig})", Location(url)
         ) from None
     return head_revision()
+
+
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def operational_message(exc: OperationalError) -> str:

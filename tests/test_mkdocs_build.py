@@ -96,3 +96,28 @@ def test_bank_with_metadata_builds_strict_and_hides_metadata(tmp_path: Path, dat
                 plain.append(word)
             if plain:
                 assert " ".join(plain) in text
+
+
+@pytest.mark.slow
+def test_repository_mkdocs_config_builds_the_bundled_bank(tmp_path: Path) -> None:
+    root = Path(__file__).parents[1]
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "-d",
+            str(tmp_path / "site"),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert build.returncode == 0, build.stderr
+    pages = sorted(p.stem for p in bundled_bank_path().glob("*.md") if p.stem != "index")
+    for stem in pages:
+        assert (tmp_path / "site" / stem / "index.html").is_file()

@@ -63,9 +63,8 @@ def p(values: list[float], q: float) -> float:
 def bulk_load(store: SqlStore, n_cards: int, n_reviews: int, rng: random.Random) -> int:
     user = store.user_id("bench")
     with store.engine.begin() as conn:
-        bank_id = conn.execute(
-            insert(banks).values(name="big", source="bench")
-        ).inserted_primary_key[0]
+        inserted = conn.execute(insert(banks).values(name="big", source="bench"))
+        bank_id = inserted.inserted_primary_key[0]  # type: ignore[index]
         rows = [
             {
                 "bank_id": bank_id,

@@ -7,8 +7,6 @@ same cards never overwrite each other: the loser gets :class:`ConcurrentUpdate`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -24,11 +22,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from prepdeck.errors import Location
-from prepdeck.model import Difficulty, Item, Reference, Style
+from prepdeck.model import Item
 from prepdeck.scheduling import NEW_CARD, CardPhase, CardState, utcnow
 from prepdeck.storage import (
     CardView,
@@ -42,154 +40,15 @@ from prepdeck.storage import (
     TopicStatus,
 )
 from prepdeck.store import engine as engines
+from prepdeck.store import sync
 from prepdeck.store.engine import StoreError
-from prepdeck.store.tables import banks, cards, item_versions, items, reviews, sessions, users
-
-
-def content_hash(item: Item) -> str:
-    payload = json.dumps(
-        [
-            item.topic,
-            item.question,
-            item.answer,
-            [r.to_dict() for r in item.references],
-            list(item.hints),
-            list(item.tags),
-            str(item.difficulty or ""),
-            list(item.key_points),
-        ],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _item_data(item: Item) -> dict[str, Any]:
-    return {
-        "references": [r.to_dict() for r in item.references],
-        "hints": list(item.hints),
-        "key_points": list(item.key_points),
-        "companies": list(item.companies),
-        "file": item.location.file,
-        "line": item.location.line,
-        "section": item.section,
-        "style": str(item.style),
-        "explicit_id": item.explicit_id,
-    }
-
-
-def _item_row(
-    item: Item, bank_id: int, position: int, digest: str, now: datetime
-) -> dict[str, Any]:
-    return {
-        "bank_id": bank_id,
-        "key": item.id,
-        "position": position,
-        "topic": item.topic,
-        "difficulty": str(item.difficulty) if item.difficulty else None,
-        "tags": "," + ",".join(t.lower() for t in item.tags) + "," if item.tags else "",
-        "question": item.question,
-        "answer": item.answer,
-        "data": _item_data(item),
-        "content_hash": digest,
-        "active": True,
-        "updated_at": now,
-    }
-
-
-def _to_item(row: RowMapping) -> Item:
-    data = row["data"] or {}
-    from prepdeck.errors import Location as Loc
-
-    return Item(
-        id=row["key"],
-        topic=row["topic"],
-        question=row["question"],
-        answer=row["answer"],
-        location=Loc(str(data.get("file", "")), int(data.get("line", 1))),
-        style=Style(data.get("style", "book")),
-        references=tuple(Reference(r["label"], r["url"]) for r in data.get("references", [])),
-        hints=tuple(data.get("hints", [])),
-        tags=tuple(t for t in row["tags"].split(",") if t),
-        difficulty=Difficulty(row["difficulty"]) if row["difficulty"] else None,
-        key_points=tuple(data.get("key_points", [])),
-        companies=tuple(data.get("companies", [])),
-        section=data.get("section"),
-        explicit_id=bool(data.get("explicit_id", False)),
-    )
-
-
-def _to_state(row: RowMapping) -> CardState:
-    if row["card_id"] is None:
-        return NEW_CARD
-    return CardState(
-        phase=CardPhase(row["phase"]),
-        step=row["step"],
-        stability=row["stability"],
-        difficulty=row["c_difficulty"],
-        due=row["due"],
-        last_review=row["last_review"],
-        reps=row["reps"],
-        lapses=row["lapses"],
-    )
-
-
-def _state_columns(state: CardState) -> dict[str, Any]:
-    return {
-        "phase": int(state.phase),
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": state.due,
-        "last_review": state.last_review,
-        "reps": state.reps,
-        "lapses": state.lapses,
-    }
-
-
-_VIEW_COLUMNS = (
-    items.c.id.label("item_pk"),
-    items.c.key,
-    items.c.topic,
-    items.c.difficulty,
-    items.c.tags,
-    items.c.question,
-    items.c.answer,
-    items.c.data,
-    banks.c.name.label("bank"),
-    cards.c.id.label("card_id"),
-    cards.c.phase,
-    cards.c.step,
-    cards.c.stability,
-    cards.c.difficulty.label("c_difficulty"),
-    cards.c.due,
-    cards.c.last_review,
-    cards.c.reps,
-    cards.c.lapses,
-    cards.c.version,
+from prepdeck.store.rows import (
+    VIEW_COLUMNS,
+    filtered,
+    state_columns,
+    to_view,
 )
-
-
-def _view(row: RowMapping) -> CardView:
-    return CardView(
-        item_pk=row["item_pk"],
-        item=_to_item(row),
-        bank=row["bank"],
-        state=_to_state(row),
-        card_id=row["card_id"],
-        version=row["version"] or 0,
-    )
-
-
-def _filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
-    if flt.banks:
-        query = query.where(banks.c.name.in_(flt.banks))
-    if flt.topics:
-        query = query.where(func.lower(items.c.topic).in_([t.lower() for t in flt.topics]))
-    if flt.tags:
-        query = query.where(or_(*(items.c.tags.like(f"%,{t.lower()},%") for t in flt.tags)))
-    if flt.difficulties:
-        query = query.where(items.c.difficulty.in_([d.lower() for d in flt.difficulties]))
-    return query
+from prepdeck.store.tables import banks, cards, item_versions, items, reviews, sessions, users
 
 
 class SqlStore:
@@ -232,6 +91,15 @@ class SqlStore:
                 update(users).where(users.c.id == user).values(parameters=list(parameters))
             )
 
+    def user_settings(self, user: int) -> dict[str, Any]:
+        with self._begin() as conn:
+            value = conn.execute(select(users.c.settings).where(users.c.id == user)).scalar()
+        return dict(value) if isinstance(value, dict) else {}
+
+    def set_user_settings(self, user: int, values: dict[str, Any]) -> None:
+        with self._begin() as conn:
+            conn.execute(update(users).where(users.c.id == user).values(settings=dict(values)))
+
     # banks -------------------------------------------------------------------------------
     def bank_fingerprint(self, name: str) -> str | None:
         with self._begin() as conn:
@@ -248,121 +116,24 @@ class SqlStore:
         progress: SyncProgress | None = None,
     ) -> SyncResult:
         """Load a bank's items in one transaction: add new, version changed, retire removed."""
-        now = utcnow()
-        added = updated = unchanged = 0
-        duplicates: list[str] = []
         with self._begin() as conn:
-            bank_id = conn.execute(select(banks.c.id).where(banks.c.name == name)).scalar()
-            if bank_id is None:
-                bank_id = conn.execute(
-                    insert(banks).values(name=name, source=source)
-                ).inserted_primary_key[0]
-            existing = {
-                r.key: r
-                for r in conn.execute(
-                    select(
-                        items.c.id,
-                        items.c.key,
-                        items.c.content_hash,
-                        items.c.active,
-                        items.c.position,
-                    ).where(items.c.bank_id == bank_id)
-                )
-            }
-            seen: set[str] = set()
-            new_rows: list[dict[str, Any]] = []
-            versions: list[tuple[int, str, Item]] = []
-            total = len(bank_items)
-            for position, item in enumerate(bank_items):
-                if item.id in seen:
-                    duplicates.append(item.id)
-                    continue
-                seen.add(item.id)
-                digest = content_hash(item)
-                old = existing.get(item.id)
-                if old is None:
-                    new_rows.append(_item_row(item, bank_id, position, digest, now))
-                    added += 1
-                elif old.content_hash != digest or not old.active:
-                    conn.execute(
-                        update(items)
-                        .where(items.c.id == old.id)
-                        .values(**_item_row(item, bank_id, position, digest, now))
-                    )
-                    versions.append((old.id, digest, item))
-                    updated += 1
-                else:
-                    if old.position != position:
-                        conn.execute(
-                            update(items).where(items.c.id == old.id).values(position=position)
-                        )
-                    unchanged += 1
-                if progress is not None and (position % 500 == 0 or position == total - 1):
-                    progress(position + 1, total)
-            if new_rows:
-                conn.execute(insert(items), new_rows)
-                ids = dict(
-                    conn.execute(
-                        select(items.c.key, items.c.id).where(
-                            items.c.bank_id == bank_id,
-                            items.c.key.in_([r["key"] for r in new_rows]),
-                        )
-                    ).all()
-                )
-                by_key = {i.id: i for i in bank_items}
-                versions += [(ids[r["key"]], r["content_hash"], by_key[r["key"]]) for r in new_rows]
-            self._add_versions(conn, versions, now)
-            gone = [r.id for k, r in existing.items() if k not in seen and r.active]
-            if gone:
-                conn.execute(update(items).where(items.c.id.in_(gone)).values(active=False))
-            conn.execute(
-                update(banks)
-                .where(banks.c.id == bank_id)
-                .values(fingerprint=fingerprint, synced_at=now, source=source)
+            return sync.sync_bank(
+                conn, name, source, bank_items, fingerprint=fingerprint, progress=progress
             )
-        return SyncResult(name, added, updated, unchanged, len(gone), tuple(duplicates))
-
-    @staticmethod
-    def _add_versions(
-        conn: Connection, versions: list[tuple[int, str, Item]], now: datetime
-    ) -> None:
-        if not versions:
-            return
-        known = set(
-            conn.execute(
-                select(item_versions.c.item_id, item_versions.c.content_hash).where(
-                    item_versions.c.item_id.in_([v[0] for v in versions])
-                )
-            ).all()
-        )
-        rows = [
-            {
-                "item_id": item_id,
-                "content_hash": digest,
-                "question": item.question,
-                "answer": item.answer,
-                "data": _item_data(item),
-                "created_at": now,
-            }
-            for item_id, digest, item in versions
-            if (item_id, digest) not in known
-        ]
-        if rows:
-            conn.execute(insert(item_versions), rows)
 
     # queues ------------------------------------------------------------------------------
     def _cards_query(self, user: int) -> Select[Any]:
         joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
             cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
         )
-        return select(*_VIEW_COLUMNS).select_from(joined).where(items.c.active.is_(True))
+        return select(*VIEW_COLUMNS).select_from(joined).where(items.c.active.is_(True))
 
     def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
         joined = cards.join(items, items.c.id == cards.c.item_id).join(
             banks, banks.c.id == items.c.bank_id
         )
         query = (
-            select(*_VIEW_COLUMNS)
+            select(*VIEW_COLUMNS)
             .select_from(joined)
             .where(
                 cards.c.user_id == user,
@@ -375,7 +146,7 @@ class SqlStore:
             .limit(limit)
         )
         with self._begin() as conn:
-            return [_view(r) for r in conn.execute(_filtered(query, flt)).mappings()]
+            return [to_view(r) for r in conn.execute(filtered(query, flt)).mappings()]
 
     def new_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
         query = (
@@ -387,12 +158,12 @@ class SqlStore:
             .limit(limit)
         )
         with self._begin() as conn:
-            return [_view(r) for r in conn.execute(_filtered(query, flt)).mappings()]
+            return [to_view(r) for r in conn.execute(filtered(query, flt)).mappings()]
 
     def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
         query = self._cards_query(user).order_by(banks.c.id, items.c.position).limit(limit)
         with self._begin() as conn:
-            return [_view(r) for r in conn.execute(_filtered(query, flt)).mappings()]
+            return [to_view(r) for r in conn.execute(filtered(query, flt)).mappings()]
 
     def card(self, user: int, item_pk: int) -> CardView:
         query = self._cards_query(user).where(items.c.id == item_pk)
@@ -400,7 +171,7 @@ class SqlStore:
             row = conn.execute(query).mappings().first()
         if row is None:
             raise StoreError(f"no active item {item_pk}", Location(self.where))
-        return _view(row)
+        return to_view(row)
 
     # reviews -----------------------------------------------------------------------------
     def record_review(
@@ -422,14 +193,14 @@ class SqlStore:
                             item_id=view.item_pk,
                             suspended=False,
                             version=1,
-                            **_state_columns(state),
+                            **state_columns(state),
                         )
                     ).inserted_primary_key[0]
                 elif new_state is not None:
                     changed = conn.execute(
                         update(cards)
                         .where(cards.c.id == card_id, cards.c.version == view.version)
-                        .values(version=cards.c.version + 1, **_state_columns(new_state))
+                        .values(version=cards.c.version + 1, **state_columns(new_state))
                     ).rowcount
                     if changed != 1:
                         raise ConcurrentUpdate("the card changed in another session")
@@ -492,7 +263,7 @@ class SqlStore:
                 changed = conn.execute(
                     update(cards)
                     .where(cards.c.id == row["card_id"])
-                    .values(version=cards.c.version + 1, **_state_columns(before))
+                    .values(version=cards.c.version + 1, **state_columns(before))
                 ).rowcount
                 if changed != 1:
                     raise ConcurrentUpdate("the card is gone")

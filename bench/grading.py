@@ -1,0 +1,178 @@
+"""Grading accuracy on Mohler's short answers, speed, memory, and the robustness pairs.
+
+Usage: python bench/grading.py [--rows N]
+
+Reads ../shared/benchmarks/asag/mohler.csv (2,442 answers graded 0-5 by two people) and
+prints one table: TF-IDF cosine (baseline; IDF over the 85 reference answers), Porter-stemmed
+reference recall, and prepdeck's grader: Pearson r and Spearman rho of the raw score against
+the human grade, CV-RMSE (a linear map from score to 0-5 fitted by 5-fold cross-validation
+grouped by question, predictions clipped to [0, 5]), median and p95 ms per answer (one
+``grade()`` call each, nothing cached but the loaded model), model load time and resident
+memory. Then accuracy per class on tests/data/grading/pairs.jsonl. Nothing is fitted on
+Mohler except that final linear map.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import re
+import resource
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+import prepdeck
+from prepdeck.grading import grade, grade_many
+from prepdeck.grading._text import content_stems
+from prepdeck.grading.encoder import get_encoder
+from prepdeck.grading.pairs import pair_accuracy, read_pairs
+from prepdeck.model import Item
+
+ROOT = Path(__file__).resolve().parents[1]
+MOHLER = ROOT.parent / "shared" / "benchmarks" / "asag" / "mohler.csv"
+PAIRS = ROOT / "tests" / "data" / "grading" / "pairs.jsonl"
+Row = dict[str, str]
+
+
+def ranks(x: np.ndarray) -> np.ndarray:
+    order = np.argsort(x, kind="mergesort")
+    r = np.empty(len(x))
+    r[order] = np.arange(len(x))
+    for value in np.unique(x):  # average ranks of ties
+        tied = x == value
+        r[tied] = r[tied].mean()
+    return r
+
+
+def cv_rmse(score: np.ndarray, y: np.ndarray, groups: Sequence[str]) -> float:
+    qids = sorted(set(groups))
+    fold = {q: i % 5 for i, q in enumerate(qids)}
+    folds = np.array([fold[g] for g in groups])
+    pred = np.empty(len(y))
+    for k in range(5):
+        train, test = folds != k, folds == k
+        slope, offset = np.polyfit(score[train], y[train], 1)
+        pred[test] = np.clip(offset + slope * score[test], 0, 5)
+    return float(np.sqrt(np.mean((pred - y) ** 2)))
+
+
+def _terms(text: str) -> list[str]:
+    return re.findall(r"\b\w\w+\b", text.lower())  # scikit-learn's default token pattern
+
+
+def tfidf_cosine(rows: Sequence[Row]) -> list[float]:
+    refs = sorted({r["reference_answer"] for r in rows})
+    df = Counter(w for ref in refs for w in set(_terms(ref)))
+    n = len(refs)
+
+    def vec(text: str) -> dict[str, float]:
+        tf = Counter(_terms(text))
+        return {w: c * (math.log((n + 1) / (df.get(w, 0) + 1)) + 1) for w, c in tf.items()}
+
+    def cos(a: dict[str, float], b: dict[str, float]) -> float:
+        dot = sum(v * b.get(w, 0.0) for w, v in a.items())
+        na, nb = (
+            math.sqrt(sum(v * v for v in a.values())),
+            math.sqrt(sum(v * v for v in b.values())),
+        )
+        return dot / (na * nb) if na and nb else 0.0
+
+    return [cos(vec(r["reference_answer"]), vec(r["student_answer"])) for r in rows]
+
+
+def stemmed_recall(rows: Sequence[Row]) -> list[float]:
+    out = []
+    for r in rows:
+        ref, ans = (
+            set(content_stems(r["reference_answer"])),
+            set(content_stems(r["student_answer"])),
+        )
+        out.append(len(ref & ans) / len(ref) if ref else 0.0)
+    return out
+
+
+def prepdeck_scores(rows: Sequence[Row]) -> list[float]:
+    cases = [(r["student_answer"], r["reference_answer"], None, r["question"]) for r in rows]
+    return [g.score for g in grade_many(cases)]
+
+
+def timings(rows: Sequence[Row], fn: Callable[[Row], object], n: int = 200) -> list[float]:
+    step = max(1, len(rows) // n)
+    out = []
+    for r in list(rows)[::step][:n]:
+        started = time.perf_counter()
+        fn(r)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=0, help="only the first N rows (0: all)")
+    args = parser.parse_args()
+    if not MOHLER.exists():
+        sys.exit(f"bench/grading.py: {MOHLER} not found (the Mohler benchmark lives in ../shared)")
+    with MOHLER.open(newline="", encoding="utf-8") as f:
+        rows: list[Row] = list(csv.DictReader(f))[: args.rows or None]
+    y = np.array([float(r["score"]) for r in rows])
+    groups = [r["question_id"] for r in rows]
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    encoder = get_encoder()
+    load_s = time.perf_counter() - started
+    grade("warm up", "warm up")
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    graders: list[tuple[str, Callable[[Sequence[Row]], list[float]], Callable[[Row], object]]] = [
+        ("TF-IDF cosine (baseline)", tfidf_cosine, lambda r: tfidf_cosine([r])),
+        ("stemmed recall (Porter)", stemmed_recall, lambda r: stemmed_recall([r])),
+        (
+            "prepdeck grade()",
+            prepdeck_scores,
+            lambda r: grade(r["student_answer"], r["reference_answer"], None, r["question"]),
+        ),
+    ]
+    print(f"Mohler ASAG, {len(rows)} answers; prepdeck model load {load_s * 1000:.0f} ms")
+    header = (
+        f"{'grader':28} {'Pearson':>8} {'Spearman':>9} {'CV-RMSE':>8} {'ms med':>7} {'ms p95':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, batch, single in graders:
+        s = np.array(batch(rows))
+        r = float(np.corrcoef(s, y)[0, 1])
+        rho = float(np.corrcoef(ranks(s), ranks(y))[0, 1])
+        ms = sorted(timings(rows, single))
+        p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+        print(
+            f"{name:28} {r:8.3f} {rho:9.3f} {cv_rmse(s, y, groups):8.3f} "
+            f"{statistics.median(ms):7.2f} {p95:7.2f}"
+        )
+    rss_end = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"model load {encoder.load_seconds * 1000:.0f} ms; peak RSS {rss_before:.0f} MiB before "
+        f"load, {rss_after:.0f} MiB after, {rss_end:.0f} MiB at the end"
+    )
+    if PAIRS.exists():
+        items: dict[str, Item] = {i.id: i for i in prepdeck.read_bank().items}
+
+        def scorer(cases: Sequence[tuple[str, Item]]) -> list[float]:
+            return [
+                g.score
+                for g in grade_many([(a, i.answer, i.key_points, i.question) for a, i in cases])
+            ]
+
+        acc = pair_accuracy(read_pairs(PAIRS), items, scorer)
+        print(f"\nrobustness pairs ({PAIRS.relative_to(ROOT)}): better answer scored higher")
+        for kind, (right, total) in acc.items():
+            print(f"  {kind:24} {right:4d}/{total:<4d} {100 * right / total:5.1f}%")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Grade typed answers against a reference answer, offline.
+
+The score mixes two measures, both IDF-weighted recall of the reference by the answer:
+token alignment over the whole reference (each reference wordpiece takes its best cosine
+against the answer's wordpieces, all-MiniLM-L6-v2 last layer, question wordpieces weight 0)
+and key-point coverage (per key point, its best clause of the answer; negated or
+wrong-subject matches earn nothing). Without the model the same design runs on Porter stems.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from prepdeck.grading._text import (
+    STOP_WORDS,
+    clause_spans,
+    content_stems,
+    plain_reference,
+    words,
+)
+from prepdeck.grading._units import Units, question_keys, similarity, units_of, weights
+from prepdeck.grading.bands import DEFAULT_BANDS, Bands
+from prepdeck.grading.encoder import Encoder, ModelUnavailable, get_encoder
+from prepdeck.grading.idf import IdfTable, bundled_tables
+from prepdeck.grading.keypoints import KeyPointSpec, answer_windows, match
+from prepdeck.grading.types import Grade, KeyPointResult
+
+MODEL_METHOD = "token-alignment/all-MiniLM-L6-v2-int8"
+LEXICAL_METHOD = "stemmed-recall"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How raw recall becomes a score in (0, 1): ``1 / (1 + exp(-steepness * (raw - midpoint)))``.
+
+    A logistic, not a clipped line, so no two answers tie at 0 or 1 and order is kept.
+
+    ``raw = (1 - kp_weight) * alignment + kp_weight * key-point credit``; ``hit`` is the
+    key-point similarity from which a key point counts as covered.
+    """
+
+    midpoint: float
+    steepness: float
+    kp_weight: float
+    hit: float
+
+
+# Anchored on 80 items of the bundled bank: another question's reference answer scores about
+# 0.3 (90th percentile), an answer made of the item's key points about 0.9 (median).
+MODEL_CALIBRATION = Calibration(midpoint=0.64, steepness=15.0, kp_weight=0.2, hit=0.72)
+LEXICAL_CALIBRATION = Calibration(midpoint=0.28, steepness=10.0, kp_weight=0.2, hit=0.5)
+MAX_DERIVED = 8
+SALAD_FACTOR = 0.6
+
+
+@dataclass(frozen=True)
+class _Reference:
+    text: str
+    units: Units
+    weights: np.ndarray
+    key_points: tuple[KeyPointSpec, ...]
+    derived: bool
+    context: frozenset[str]
+
+
+def grade(
+    answer: str,
+    reference: str,
+    key_points: Sequence[str] | None = None,
+    question: str | None = None,
+    *,
+    bands: Bands = DEFAULT_BANDS,
+) -> Grade:
+    """Grade one typed ``answer`` against the ``reference`` answer (markdown is fine).
+
+    ``key_points`` are the authored key points; without them they are derived from the
+    reference's sentences and clauses (``Grade.derived_key_points``). ``question`` lets the
+    grader give no credit for restating it. The score is in [0, 1]; the rating is a proposal.
+    """
+    return grade_many([(answer, reference, key_points, question)], bands=bands)[0]
+
+
+def grade_many(
+    cases: Sequence[tuple[str, str, Sequence[str] | None, str | None]],
+    *,
+    bands: Bands = DEFAULT_BANDS,
+) -> list[Grade]:
+    """Grade ``(answer, reference, key_points, question)`` cases, in order.
+
+    Each distinct (reference, key points, question) is prepared and encoded once.
+    """
+    notes: tuple[str, ...] = ()
+    encoder: Encoder | None
+    try:
+        encoder = get_encoder()
+        method, calibration, idf = MODEL_METHOD, MODEL_CALIBRATION, "wordpieces"
+    except ModelUnavailable as exc:
+        encoder = None
+        method, calibration, idf = LEXICAL_METHOD, LEXICAL_CALIBRATION, "stems"
+        notes = (f"lexical fallback: {exc}",)
+    table = bundled_tables()[idf]
+    prepared: dict[tuple[str, tuple[str, ...] | None, str | None], _Reference] = {}
+    grades = []
+    for answer, reference, kps, question in cases:
+        key = (reference, tuple(kps) if kps else None, question)
+        if key not in prepared:
+            prepared[key] = _prepare(reference, key[1], question, encoder, table)
+        grades.append(_grade_one(answer, prepared[key], encoder, calibration, bands, method, notes))
+    return grades
+
+
+def _prepare(
+    reference: str,
+    key_points: tuple[str, ...] | None,
+    question: str | None,
+    encoder: Encoder | None,
+    table: IdfTable,
+) -> _Reference:
+    text = plain_reference(reference)
+    ignore = question_keys(question, encoder)
+    units = units_of(text, encoder)
+    derived = not key_points
+    kps = key_points or derive_key_points(text)
+    specs = []
+    for kp in kps:
+        kp_units = units_of(kp, encoder)
+        specs.append(KeyPointSpec(kp, kp_units, weights(kp_units, table, ignore)))
+    context = frozenset(content_stems(question or "")) | frozenset(content_stems(text))
+    return _Reference(text, units, weights(units, table, ignore), tuple(specs), derived, context)
+
+
+def derive_key_points(reference: str) -> tuple[str, ...]:
+    """The reference's sentences/clauses of 3+ words, at most ``MAX_DERIVED`` (adjacent ones
+    are merged to stay under it)."""
+    spans = clause_spans(reference, min_words=3)
+    while len(spans) > MAX_DERIVED:
+        spans = [(a[0], b[1]) for a, b in zip(spans[::2], [*spans[1::2], spans[-1]], strict=True)]
+    return tuple(reference[s:e] for s, e in spans) or ((reference,) if reference else ())
+
+
+def _grade_one(
+    answer: str,
+    ref: _Reference,
+    encoder: Encoder | None,
+    cal: Calibration,
+    bands: Bands,
+    method: str,
+    notes: tuple[str, ...],
+) -> Grade:
+    answer = answer.strip()
+    if not answer:
+        results = tuple(KeyPointResult(k.text, False, 0.0) for k in ref.key_points)
+        return _finish(0.0, results, ref, bands, method, (*notes, "empty answer"))
+    alignment, kp_score, results, extra = _measure(answer, ref, encoder, cal)
+    raw = (1 - cal.kp_weight) * alignment + cal.kp_weight * kp_score
+    if extra:
+        raw *= SALAD_FACTOR
+    score = 1.0 / (1.0 + math.exp(-cal.steepness * (raw - cal.midpoint)))
+    return _finish(score, results, ref, bands, method, (*notes, *extra))
+
+
+def _measure(
+    answer: str, ref: _Reference, encoder: Encoder | None, cal: Calibration
+) -> tuple[float, float, tuple[KeyPointResult, ...], tuple[str, ...]]:
+    """(alignment, key-point credit, key-point results, notes) of a non-empty answer."""
+    units = units_of(answer, encoder)
+    total = float(ref.weights.sum())
+    alignment = 0.0
+    if total > 0 and len(units):
+        best = similarity(ref.units, units).max(axis=1)
+        alignment = float((best * ref.weights).sum() / total)
+    windows = answer_windows(answer)
+    results = tuple(match(k, answer, units, windows, cal.hit, ref.context) for k in ref.key_points)
+    # A flagged key point (negated, wrong subject) earns nothing, however close its wording.
+    credit = [0.0 if r.reason else r.similarity for r in results]
+    kp_score = float(np.mean(credit)) if credit else alignment
+    extra = ("the answer is a list of keywords, not statements",) if _keyword_salad(answer) else ()
+    return alignment, kp_score, results, extra
+
+
+def _finish(
+    score: float,
+    results: tuple[KeyPointResult, ...],
+    ref: _Reference,
+    bands: Bands,
+    method: str,
+    notes: tuple[str, ...],
+) -> Grade:
+    hits = sum(1 for r in results if r.hit)
+    return Grade(
+        score=score,
+        rating=bands.rating(score),
+        verdict=bands.verdict(score, hits, len(results)),
+        key_points=results,
+        derived_key_points=ref.derived,
+        method=method,
+        notes=notes,
+    )
+
+
+def _keyword_salad(answer: str) -> bool:
+    """Eight or more words and hardly a function word: a list of terms, not an explanation."""
+    ws = [w for w, _, _ in words(answer)]
+    if len(ws) < 8:
+        return False
+    return sum(1 for w in ws if w in STOP_WORDS) / len(ws) < 0.08

@@ -74,6 +74,11 @@ class Settings:
     maximum_interval_days: int = 36500
     day_starts_at_hour: int = 4
     fuzz: bool = True
+    #: Optional LLM grader (an OpenAI-compatible endpoint); empty url = offline grading only.
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout_s: float = 20.0
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -100,7 +105,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if name in ("learning_steps", "relearning_steps"):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(parse_duration(str(v)) for v in items if str(v).strip())
-        if name in ("desired_retention",):
+        if name in ("desired_retention", "llm_timeout_s"):
             return float(value)
         if name in (
             "new_per_day",

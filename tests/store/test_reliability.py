@@ -58,7 +58,13 @@ def _practice_process(db: Path) -> subprocess.Popen[str]:
         "COLUMNS": "250",
     }
     return subprocess.Popen(
-        [sys.executable, "-c", "from prepdeck.cli.app import main; main()", "practice"],
+        [
+            sys.executable,
+            "-c",
+            "from prepdeck.cli.app import main; main()",
+            "practice",
+            "--no-grading",
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 import prepdeck
-from prepdeck.cli import bank, data, study
+from prepdeck.cli import bank, data, grading, study
 from prepdeck.cli.render import stats_tables
 from prepdeck.errors import PrepdeckError
 from prepdeck.store import StoreError
@@ -24,6 +24,8 @@ app.command()(study.status)
 app.command()(data.optimize)
 app.add_typer(data.log_app, name="log")
 app.add_typer(data.db_app, name="db")
+app.command()(grading.grade)
+app.add_typer(grading.report_app, name="grading")
 out = Console()
 
 

@@ -17,7 +17,10 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 
-from prepdeck.cli.context import open_context
+from prepdeck.cli.context import Context, open_context
+from prepdeck.cli.feedback import show_feedback
+from prepdeck.grading.service import bands_from, grade_item
+from prepdeck.grading.types import Grade
 from prepdeck.model import Item
 from prepdeck.practice import PracticeSession, day_bounds
 from prepdeck.scheduling import Rating, humanise, utcnow
@@ -124,16 +127,19 @@ def _read_answer(lines: Lines, item: Item) -> tuple[str, str | None]:
 
 
 def _ask_rating(
-    lines: Lines, session: PracticeSession, item: Item, previews: dict[Rating, object]
+    lines: Lines, item: Item, previews: dict[Rating, timedelta], proposed: Rating | None
 ) -> str | Rating | None:
-    choices = " · ".join(f"[bold]{int(r)}[/] {r.label} ({humanise(previews[r])})" for r in Rating)  # type: ignore[arg-type]
+    choices = " · ".join(f"[bold]{int(r)}[/] {r.label} ({humanise(previews[r])})" for r in Rating)
+    default = f" · [bold]Enter[/] = {proposed.label} (proposed)" if proposed else ""
     while True:
         answer = lines.ask(
-            f"Rate: {choices} · [bold]h[/] hint · [bold]u[/] undo · [bold]q[/] quit > "
+            f"Rate: {choices}{default} · [bold]h[/] hint · [bold]u[/] undo · [bold]q[/] quit > "
         )
         if answer is None:
             return None
         key = answer.strip().lower()
+        if not key and proposed is not None:
+            return proposed
         if key in ("1", "2", "3", "4"):
             return Rating(int(key))
         if key in ("q", ":q", "quit"):
@@ -144,6 +150,19 @@ def _ask_rating(
             _show_hints(item)
             continue
         out.print("[red]Type 1, 2, 3 or 4 (or u, h, q).[/]")
+
+
+def _grade(ctx: Context, item: Item, typed: str) -> Grade | None:
+    """Grade a typed answer; a grading failure never stops practice."""
+    try:
+        with out.status("grading..."):
+            bands = bands_from(ctx.store.user_settings(ctx.user))
+            return grade_item(item, typed, ctx.settings, bands)
+    except Exception as exc:
+        out.print(
+            f"[yellow]Could not grade this answer ({type(exc).__name__}); rate it yourself.[/]"
+        )
+        return None
 
 
 def _elapsed(delta: timedelta) -> str:
@@ -162,6 +181,13 @@ def practice(
     cram: Annotated[
         bool, typer.Option("--cram", help="Practise without changing the schedule.")
     ] = False,
+    grading: Annotated[
+        bool,
+        typer.Option(
+            "--grading/--no-grading",
+            help="Grade typed answers against the reference and propose a rating.",
+        ),
+    ] = True,
     database: DatabaseOpt = None,
 ) -> None:
     """Practise the cards due today, then new ones, with spaced repetition (FSRS).
@@ -214,8 +240,12 @@ def practice(
                 restored = session.undo()
                 out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
                 continue
+            graded = _grade(ctx, item, typed) if typed and grading else None
+            if graded is not None:
+                show_feedback(out, graded, typed or "")
             _show_answer(item)
-            choice = _ask_rating(lines, session, item, session.preview(view))  # type: ignore[arg-type]
+            proposed = graded.rating if graded is not None else None
+            choice = _ask_rating(lines, item, session.preview(view), proposed)
             if choice is None:
                 break
             if choice == "undo":
@@ -228,6 +258,8 @@ def practice(
                 choice,
                 duration_ms=int((time.monotonic() - started) * 1000),
                 typed_answer=typed,
+                grade=graded.score if graded is not None else None,
+                proposed=proposed,
             )
             after = (
                 f"next review in {humanise(result.interval)}"

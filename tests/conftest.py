@@ -16,6 +16,17 @@ def data() -> Path:
 
 
 @pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Environment for CLI runs: a private data folder, no config file, SQLite, wide output."""
+    return {
+        "PREPDECK_DATA_DIR": str(tmp_path / "data"),
+        "PREPDECK_CONFIG": str(tmp_path / "config.toml"),
+        "PREPDECK_DATABASE_URL": "",
+        "COLUMNS": "200",
+    }
+
+
+@pytest.fixture
 def shared() -> Path:
     """../shared beside the checkout; tests using it skip on a user's machine."""
     if not (SHARED / "corpus" / "MANIFEST.md").is_file():

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from prepdeck.cli.app import app
 
 runner = CliRunner()
 GOOD = "The input embedding and the output projection share one matrix, saving parameters."
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "PREPDECK_DATA_DIR": str(tmp_path / "data"),
-        "PREPDECK_CONFIG": str(tmp_path / "config.toml"),
-        "PREPDECK_DATABASE_URL": "",
-        "COLUMNS": "200",
-    }
 
 
 def test_grade_command_text_json_and_stdin(env: dict[str, str]) -> None:

@@ -7,22 +7,11 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from prepdeck.cli.app import app
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "PREPDECK_DATA_DIR": str(tmp_path / "data"),
-        "PREPDECK_CONFIG": str(tmp_path / "config.toml"),
-        "PREPDECK_DATABASE_URL": "",
-        "COLUMNS": "200",
-    }
 
 
 def test_practice_with_scripted_input_then_status_and_export(env: dict[str, str]) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -68,8 +69,8 @@ def export(
     """Export the whole review log (ratings, undo entries, typed answers) as CSV or JSON."""
     with open_context(database) as ctx:
         records = [_row(r) for r in ctx.store.review_log(ctx.user)]
-    stream: TextIO
-    with output.open("w", encoding="utf-8", newline="") if output else _stdout() as stream:
+    target = output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)
+    with target as stream:
         if output_format is LogFormat.json:
             json.dump(records, stream, ensure_ascii=False, indent=1)
             stream.write("\n")
@@ -79,14 +80,6 @@ def export(
             writer.writerows(records)
     if output:
         err.print(f"wrote {len(records)} review(s) to {output}")
-
-
-class _stdout:
-    def __enter__(self) -> TextIO:
-        return sys.stdout
-
-    def __exit__(self, *_: object) -> None:
-        sys.stdout.flush()
 
 
 def optimize(

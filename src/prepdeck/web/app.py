@@ -1,0 +1,82 @@
+"""The web application: ``create_app(settings)`` wires the store, templates, routes and security."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+import prepdeck
+from prepdeck.scheduling import humanise, utcnow
+from prepdeck.settings import Settings
+from prepdeck.store.context import Context, open_store_context
+from prepdeck.web import browse, errors, home, practice, search
+from prepdeck.web.markup import markdown_html
+from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
+from prepdeck.web.sessions import SessionRegistry
+
+HERE = Path(__file__).parent
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "–"
+    delta = moment - utcnow()
+    if delta.total_seconds() <= 0:
+        return "due now"
+    return f"in {humanise(delta)}"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.filters["markdown"] = markdown_html
+    env.filters["percent"] = _percent
+    env.filters["when"] = _when
+    env.globals.update(version=prepdeck.__version__, csrf_field=CSRF_FIELD, csrf_header=CSRF_HEADER)
+    return templates
+
+
+def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:
+    """The prepdeck web app on the store named by ``settings`` (opened and migrated now).
+
+    Pass ``context`` to serve an already open store (it is then not closed on shutdown).
+    """
+    ctx = context or open_store_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.sessions.close_all()
+        if context is None:
+            ctx.close()
+
+    app = FastAPI(
+        title="prepdeck",
+        version=prepdeck.__version__,
+        description="Practise interview questions with spaced repetition. "
+        "Every page has a JSON twin under /api.",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        # TODO: /docs needs Swagger UI shipped in the package (no CDN) and a CSP-safe init.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.state.sessions = SessionRegistry()
+    app.state.templates = make_templates()
+    app.add_middleware(SecurityMiddleware)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (home, practice, browse, search):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,37 @@
+"""Request dependencies and rendering helpers shared by the page modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from prepdeck.store.context import Context
+from prepdeck.web.sessions import SessionRegistry
+
+
+def get_ctx(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+def get_sessions(request: Request) -> SessionRegistry:
+    sessions: SessionRegistry = request.app.state.sessions
+    return sessions
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def page(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """Render template ``name`` with the CSRF token and the current path available."""
+    templates = request.app.state.templates
+    values = {"csrf_token": request.state.csrf_token, **context}
+    response: HTMLResponse = templates.TemplateResponse(
+        request, name, values, status_code=status_code
+    )
+    return response

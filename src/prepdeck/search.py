@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from prepdeck.model import Item
@@ -31,12 +32,18 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def _fields(item: Item) -> dict[str, list[str]]:
+@lru_cache(maxsize=65_536)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(words(text))
+
+
+def _fields(item: Item) -> dict[str, frozenset[str]]:
+    # Cached per text: the same bank is searched on every keystroke.
     return {
-        "tags": words(" ".join(item.tags)),
-        "topic": words(item.topic),
-        "question": words(item.question),
-        "answer": words(item.answer),
+        "tags": _words_of(" ".join(item.tags)),
+        "topic": _words_of(item.topic),
+        "question": _words_of(item.question),
+        "answer": _words_of(item.answer),
     }
 
 

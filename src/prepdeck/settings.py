@@ -17,7 +17,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,12 @@ from prepdeck.errors import Location, PrepdeckError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+THEMES = ("system", "light", "dark")
+#: What a user sets for themselves on the settings page (stored per user in the database).
+USER_SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day", "interview_date", "theme")
+MAX_NEW_PER_DAY = 1000
+MAX_REVIEWS_PER_DAY = 10_000
 
 
 class SettingsError(PrepdeckError):
@@ -79,6 +85,12 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = field(default="", repr=False)
     llm_timeout_s: float = 20.0
+    #: The day of the interview being prepared for (shown on the stats page); None = not set.
+    interview_date: date | None = None
+    #: Colour theme of the web UI: system, light or dark.
+    theme: str = "system"
+    #: Largest bank upload the web UI accepts, in bytes (a .md file or a .zip of a folder).
+    upload_max_bytes: int = 5 * 1024 * 1024
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -95,6 +107,10 @@ class Settings:
             problems.append("daily limits must be zero or more")
         if not 0 <= self.day_starts_at_hour <= 23:
             problems.append("day_starts_at_hour must be 0..23")
+        if self.theme not in THEMES:
+            problems.append(f"theme must be one of {', '.join(THEMES)}")
+        if self.upload_max_bytes < 1:
+            problems.append("upload_max_bytes must be at least 1")
         if problems:
             raise SettingsError("; ".join(problems), Location(where))
         return self
@@ -112,8 +128,13 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             "reviews_per_day",
             "maximum_interval_days",
             "day_starts_at_hour",
+            "upload_max_bytes",
         ):
             return int(value)
+        if name == "interview_date":
+            if value is None or isinstance(value, date):
+                return value
+            return date.fromisoformat(str(value)) if str(value).strip() else None
         if name == "fuzz":
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
         return str(value)
@@ -148,3 +169,70 @@ def load_settings(
         if value is not None:
             values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
     return replace(Settings(), **values).check(str(path))
+
+
+class UserSettingsError(SettingsError):
+    """Some of a user's own settings are invalid; ``problems`` maps each field to its message."""
+
+    def __init__(self, problems: dict[str, str], where: str = "user settings") -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()), Location(where))
+        self.problems = problems
+
+
+def _user_value(name: str, raw: Any) -> Any:
+    """One user setting from a form or JSON value; ValueError with a readable message."""
+    text = "" if raw is None else str(raw).strip()
+    if name == "desired_retention":
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError("enter a number such as 0.9") from None
+        if not 0.7 <= value <= 0.99:
+            raise ValueError("must be between 0.70 and 0.99")
+        return value
+    if name in ("new_per_day", "reviews_per_day"):
+        top = MAX_NEW_PER_DAY if name == "new_per_day" else MAX_REVIEWS_PER_DAY
+        if isinstance(raw, bool) or not re.fullmatch(r"\d+", text):
+            raise ValueError(f"enter a whole number from 0 to {top}")
+        if int(text) > top:
+            raise ValueError(f"must be at most {top}")
+        return int(text)
+    if name == "interview_date":
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("enter a date as YYYY-MM-DD") from None
+    if text not in THEMES:
+        raise ValueError(f"choose one of {', '.join(THEMES)}")
+    return text
+
+
+def with_user_settings(
+    settings: Settings, values: Mapping[str, Any], where: str = "user settings"
+) -> Settings:
+    """``settings`` with a user's own values (``USER_SETTINGS`` keys) laid over them.
+
+    This is the one place where per-user values meet the configured ones; keys not in
+    ``USER_SETTINGS`` are ignored. Raises :class:`UserSettingsError` naming every bad value.
+    """
+    problems: dict[str, str] = {}
+    changes: dict[str, Any] = {}
+    for name in USER_SETTINGS:
+        if name in values:
+            try:
+                changes[name] = _user_value(name, values[name])
+            except ValueError as exc:
+                problems[name] = str(exc)
+    if problems:
+        raise UserSettingsError(problems, where)
+    return replace(settings, **changes)
+
+
+def user_settings_dict(settings: Settings) -> dict[str, Any]:
+    """The ``USER_SETTINGS`` of ``settings`` as JSON-ready values (dates as YYYY-MM-DD)."""
+    values = {name: getattr(settings, name) for name in USER_SETTINGS}
+    date_value = values["interview_date"]
+    values["interview_date"] = date_value.isoformat() if date_value else None
+    return values

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from prepdeck.bundled import bundled_bank, bundled_fingerprint
 from prepdeck.practice import sync_bundled
 from prepdeck.scheduling import Scheduler
-from prepdeck.settings import Settings
+from prepdeck.settings import Settings, with_user_settings
 from prepdeck.store.sql_store import SqlStore
 
 
@@ -29,11 +29,14 @@ class Context:
 def open_store_context(settings: Settings) -> Context:
     """Open the store (migrating it) and load the bundled bank unless it is already current.
 
-    The caller closes the context. Raises :class:`~prepdeck.store.StoreError`.
+    The user's own settings (retention, daily limits, ... saved from the web UI) are laid
+    over ``settings`` here, so every front end practises with them. The caller closes the
+    context. Raises :class:`~prepdeck.store.StoreError`.
     """
     store = SqlStore.open(settings.resolved_database_url)
     try:
         user = store.user_id(settings.user)
+        settings = with_user_settings(settings, store.user_settings(user), "saved user settings")
         fingerprint = bundled_fingerprint()
         if store.bank_fingerprint("bundled") != fingerprint:
             sync_bundled(store, bundled_bank(), fingerprint, "(bundled with prepdeck)")

@@ -15,7 +15,7 @@ import prepdeck
 from prepdeck.scheduling import humanise, utcnow
 from prepdeck.settings import Settings
 from prepdeck.store.context import Context, open_store_context
-from prepdeck.web import browse, errors, home, practice, search
+from prepdeck.web import browse, errors, home, practice, search, user_settings
 from prepdeck.web.markup import markdown_html
 from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
 from prepdeck.web.sessions import SessionRegistry
@@ -39,6 +39,7 @@ def _when(moment: datetime | None) -> str:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
+    env.auto_reload = False  # packaged templates do not change: no stat() per render
     env.filters["markdown"] = markdown_html
     env.filters["percent"] = _percent
     env.filters["when"] = _when
@@ -77,6 +78,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.add_middleware(SecurityMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (home, practice, browse, search):
+    for module in (home, practice, browse, search, user_settings):
         app.include_router(module.router)
     return app

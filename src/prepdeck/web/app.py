@@ -15,7 +15,7 @@ import prepdeck
 from prepdeck.scheduling import humanise, utcnow
 from prepdeck.settings import Settings
 from prepdeck.store.context import Context, open_store_context
-from prepdeck.web import browse, errors, home, practice, search, user_settings
+from prepdeck.web import browse, docs, errors, home, practice, search, user_settings
 from prepdeck.web.markup import markdown_html
 from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
 from prepdeck.web.sessions import SessionRegistry
@@ -68,7 +68,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
         "Every page has a JSON twin under /api.",
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
-        # TODO: /docs needs Swagger UI shipped in the package (no CDN) and a CSP-safe init.
+        # /docs is our own page (web/docs.py): Swagger UI shipped in the package, CSP-safe.
         docs_url=None,
         redoc_url=None,
     )
@@ -78,6 +78,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.add_middleware(SecurityMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (home, practice, browse, search, user_settings):
+    for module in (home, practice, browse, search, user_settings, docs):
         app.include_router(module.router)
     return app

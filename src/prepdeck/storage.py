@@ -110,6 +110,23 @@ class TopicStatus:
         return self.recalled / self.reviews if self.reviews else None
 
 
+@dataclass(frozen=True)
+class ReviewEvent:
+    """A scheduled rating that still counts (not cram, not undone), for statistics."""
+
+    reviewed_at: datetime
+    rating: int
+    phase_before: int | None
+
+
+@dataclass(frozen=True)
+class TopicCard:
+    """A studied (not new, not suspended) card of an active item, with its topic."""
+
+    topic: str
+    state: CardState
+
+
 SyncProgress = Callable[[int, int], None]
 
 
@@ -149,6 +166,10 @@ class Store(Protocol):
     def topic_status(self, user: int, now: datetime, until: datetime) -> list[TopicStatus]: ...
 
     def review_log(self, user: int) -> Iterator[ReviewRecord]: ...
+
+    def review_events(self, user: int, since: datetime) -> list[ReviewEvent]: ...
+
+    def studied_cards(self, user: int) -> list[TopicCard]: ...
 
     def parameters(self, user: int) -> list[float] | None: ...
 

@@ -33,10 +33,12 @@ from prepdeck.storage import (
     ConcurrentUpdate,
     DayCounts,
     QueueFilter,
+    ReviewEvent,
     ReviewInput,
     ReviewRecord,
     SyncProgress,
     SyncResult,
+    TopicCard,
     TopicStatus,
 )
 from prepdeck.store import engine as engines
@@ -387,6 +389,66 @@ class SqlStore:
                     state_before=r["state_before"],
                     state_after=r["state_after"],
                 )
+
+    # statistics --------------------------------------------------------------------------
+    def review_events(self, user: int, since: datetime) -> list[ReviewEvent]:
+        """Scheduled ratings at or after ``since`` that were not undone, oldest first."""
+        undone = select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+        query = (
+            select(reviews.c.reviewed_at, reviews.c.rating, reviews.c.phase_before)
+            .where(
+                reviews.c.user_id == user,
+                reviews.c.kind == "review",
+                reviews.c.reviewed_at >= since,
+                reviews.c.id.not_in(undone),
+            )
+            .order_by(reviews.c.reviewed_at, reviews.c.id)
+        )
+        with self._begin() as conn:
+            return [
+                ReviewEvent(r.reviewed_at, int(r.rating), r.phase_before)
+                for r in conn.execute(query)
+            ]
+
+    def studied_cards(self, user: int) -> list[TopicCard]:
+        """Cards past NEW and not suspended, on active items, with their topic."""
+        query = (
+            select(
+                items.c.topic,
+                cards.c.phase,
+                cards.c.step,
+                cards.c.stability,
+                cards.c.difficulty,
+                cards.c.due,
+                cards.c.last_review,
+                cards.c.reps,
+                cards.c.lapses,
+            )
+            .select_from(cards.join(items, items.c.id == cards.c.item_id))
+            .where(
+                cards.c.user_id == user,
+                cards.c.suspended.is_(False),
+                cards.c.phase != int(CardPhase.NEW),
+                items.c.active.is_(True),
+            )
+        )
+        with self._begin() as conn:
+            return [
+                TopicCard(
+                    r.topic,
+                    CardState(
+                        CardPhase(r.phase),
+                        r.step,
+                        r.stability,
+                        r.difficulty,
+                        r.due,
+                        r.last_review,
+                        r.reps,
+                        r.lapses,
+                    ),
+                )
+                for r in conn.execute(query)
+            ]
 
     # sessions ----------------------------------------------------------------------------
     def start_session(self, user: int, mode: str, flt: QueueFilter) -> int:

@@ -15,7 +15,7 @@ import prepdeck
 from prepdeck.scheduling import humanise, utcnow
 from prepdeck.settings import Settings
 from prepdeck.store.context import Context, open_store_context
-from prepdeck.web import browse, docs, errors, home, practice, search, user_settings
+from prepdeck.web import browse, docs, errors, home, practice, search, stats, user_settings
 from prepdeck.web.markup import markdown_html
 from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
 from prepdeck.web.sessions import SessionRegistry
@@ -78,6 +78,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.add_middleware(SecurityMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (home, practice, browse, search, user_settings, docs):
+    for module in (home, practice, browse, search, stats, user_settings, docs):
         app.include_router(module.router)
     return app

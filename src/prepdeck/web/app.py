@@ -15,10 +15,22 @@ import prepdeck
 from prepdeck.scheduling import humanise, utcnow
 from prepdeck.settings import Settings
 from prepdeck.store.context import Context, open_store_context
-from prepdeck.web import browse, docs, errors, home, practice, search, stats, user_settings
+from prepdeck.web import (
+    browse,
+    docs,
+    errors,
+    home,
+    imports,
+    practice,
+    search,
+    stats,
+    user_settings,
+)
+from prepdeck.web.import_service import PendingImports
 from prepdeck.web.markup import markdown_html
 from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
 from prepdeck.web.sessions import SessionRegistry
+from prepdeck.web.upload_limit import UploadLimitMiddleware
 
 HERE = Path(__file__).parent
 
@@ -75,9 +87,11 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.state.ctx = ctx
     app.state.sessions = SessionRegistry()
     app.state.templates = make_templates()
+    app.state.imports = PendingImports()
+    app.add_middleware(UploadLimitMiddleware, max_bytes=ctx.settings.upload_max_bytes)
     app.add_middleware(SecurityMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (home, practice, browse, search, stats, user_settings, docs):
+    for module in (home, practice, browse, search, stats, imports, user_settings, docs):
         app.include_router(module.router)
     return app

@@ -135,3 +135,36 @@ def test_model_files_ship_with_the_package() -> None:
     model = encoder_module.MODEL_DIR
     assert (model / "model.onnx").stat().st_size < 30_000_000
     assert (model / "tokenizer.json").exists() and "Apache" in (model / "NOTICE").read_text()
+
+
+def test_encoder_cache_is_bounded_thread_safe_and_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    enc = encoder_module.get_encoder()
+    enc.clear_cache()
+    first = grade("It zeroes random activations.", REFERENCE, None, QUESTION)
+    cached, _ = enc.cache_info()
+    assert cached >= 2  # the reference and its derived key points
+    calls: list[str] = []
+    original = enc._encode
+
+    def spy(text: str) -> encoder_module.Encoded:
+        calls.append(text)
+        return original(text)
+
+    monkeypatch.setattr(enc, "_encode", spy)
+    again = grade("It zeroes random activations.", REFERENCE, None, QUESTION)
+    assert calls == ["It zeroes random activations."]  # only the answer was encoded
+    assert again.score == first.score
+    hit = enc.encode_cached(REFERENCE)
+    assert np.array_equal(hit.vectors, enc.encode(REFERENCE).vectors)
+    assert not hit.vectors.flags.writeable
+    monkeypatch.setattr(encoder_module, "CACHE_SIZE", 3)
+    texts = [f"text number {i}" for i in range(12)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(enc.encode_cached, texts * 3))
+    assert enc.cache_info() == (3, 3)
+    enc.clear_cache()
+    assert enc.cache_info()[0] == 0

@@ -7,6 +7,7 @@ each unit's character offsets so matches can be shown as evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,8 +46,19 @@ def model_units(encoded: Encoded) -> Units:
     return Units(encoded.tokens, encoded.offsets, encoded.vectors)
 
 
-def units_of(text: str, encoder: Encoder | None) -> Units:
-    return model_units(encoder.encode(text)) if encoder else lexical_units(text)
+def units_of(text: str, encoder: Encoder | None, *, cache: bool = False) -> Units:
+    """Units of ``text``; with ``cache`` its encoding goes through the encoder's LRU cache
+    (for texts that recur: reference answers, key points)."""
+    if encoder is None:
+        return lexical_units(text)
+    return model_units(encoder.encode_cached(text) if cache else encoder.encode(text))
+
+
+def units_many(texts: Sequence[str], encoder: Encoder | None) -> list[Units]:
+    """Units of several recurring texts, encoded through the encoder's LRU cache."""
+    if encoder is None:
+        return [lexical_units(t) for t in texts]
+    return [model_units(e) for e in encoder.encode_many(texts, cache=True)]
 
 
 def similarity(a: Units, b: Units) -> Matrix:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,9 @@ MODEL_DIR = Path(__file__).parent / "model"
 ENV_VAR = "PREPDECK_GRADING_MODEL"
 # The model has 512 positions; shorter windows keep attention cheap and lose little.
 WINDOW = 254
+# Reference answers and key points repeat across calls for the same item: their encodings
+# are kept, least recently used first out, up to this many texts (~100 KB each at most).
+CACHE_SIZE = 2048
 
 Vectors = npt.NDArray[np.float32]
 
@@ -63,20 +68,67 @@ class Encoder:
             str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )
         self.load_seconds = time.perf_counter() - started
+        self._cache: OrderedDict[str, Encoded] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def tokens(self, text: str) -> list[str]:
         """Wordpieces of ``text`` without [CLS]/[SEP]."""
         return list(self.tokenizer.encode(text, add_special_tokens=False).tokens)
 
     def encode(self, text: str) -> Encoded:
+        """Encode one text (not cached: typed answers rarely repeat)."""
+        return self._encode(text)
+
+    def encode_cached(self, text: str) -> Encoded:
+        """Encode ``text`` through the process-wide LRU cache (reference answers, key points)."""
+        return self.encode_many([text], cache=True)[0]
+
+    def encode_many(self, texts: Sequence[str], *, cache: bool = False) -> list[Encoded]:
+        """Encode ``texts``, one ONNX call per text. With ``cache``, texts seen before come from
+        the LRU cache and new ones are added to it.
+
+        Not batched: the int8 model quantizes activations per call, so a text's vectors
+        would depend on its batch-mates (up to 0.034 apart, measured) and a grade on
+        what else was encoded with it.
+        """
+        out: list[Encoded] = []
+        for text in texts:
+            hit = None
+            if cache:
+                with self._cache_lock:
+                    hit = self._cache.get(text)
+                    if hit is not None:
+                        self._cache.move_to_end(text)
+            if hit is None:
+                hit = self._encode(text)
+                if cache:
+                    with self._cache_lock:
+                        self._cache[text] = hit
+                        while len(self._cache) > CACHE_SIZE:
+                            self._cache.popitem(last=False)
+            out.append(hit)
+        return out
+
+    def _encode(self, text: str) -> Encoded:
         enc = self.tokenizer.encode(text, add_special_tokens=False)
         ids = list(enc.ids)
         if not ids:
             return Encoded(np.zeros((0, 384), np.float32), (), ())
-        chunks = [self._run(ids[i : i + WINDOW]) for i in range(0, len(ids), WINDOW)]
-        vectors = np.concatenate(chunks)
+        vectors = np.concatenate(
+            [self._run(ids[i : i + WINDOW]) for i in range(0, len(ids), WINDOW)]
+        )
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        vectors.setflags(write=False)  # shared through the cache
         return Encoded(vectors, tuple(enc.tokens), tuple((int(s), int(e)) for s, e in enc.offsets))
+
+    def cache_info(self) -> tuple[int, int]:
+        """(texts cached, capacity)."""
+        with self._cache_lock:
+            return len(self._cache), CACHE_SIZE
+
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
 
     def _run(self, ids: list[int]) -> Vectors:
         row = np.array([[101, *ids, 102]], dtype=np.int64)  # [CLS] ... [SEP]

@@ -11,12 +11,13 @@ from prepdeck.store.context import Context
 from prepdeck.web.sessions import SessionRegistry
 
 
-def get_ctx(request: Request) -> Context:
+async def get_ctx(request: Request) -> Context:
+    # async: a sync dependency would cost a thread-pool hop on every request
     ctx: Context = request.app.state.ctx
     return ctx
 
 
-def get_sessions(request: Request) -> SessionRegistry:
+async def get_sessions(request: Request) -> SessionRegistry:
     sessions: SessionRegistry = request.app.state.sessions
     return sessions
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -98,8 +99,13 @@ def start_form(
 
 
 @router.get("/practice/{sid}", response_class=HTMLResponse, include_in_schema=False)
-def step_page(request: Request, sid: str, registry: Registry) -> HTMLResponse:
-    return _step_page(request, registry.get(sid))
+async def step_page(request: Request, sid: str, registry: Registry) -> HTMLResponse:
+    # The hot path: showing a card needs no store access, so it renders on the event loop
+    # (no thread-pool hop); only the request that ends the session writes, in a thread.
+    live = registry.get(sid)
+    if sessions.ends_now(live):
+        return await run_in_threadpool(_step_page, request, live)
+    return _step_page(request, live)
 
 
 @router.post("/practice/{sid}/check", response_class=HTMLResponse, include_in_schema=False)

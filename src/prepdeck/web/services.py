@@ -58,17 +58,26 @@ def study_day(moment: datetime, ctx: Context) -> date:
     return start.astimezone().date()
 
 
+#: Days of reviews the streak reads at first; it reads further back only while still counting.
+STREAK_WINDOW_DAYS = 40
+
+
 def streak(ctx: Context, now: datetime) -> int:
-    """Consecutive study days with at least one review, ending today (or yesterday)."""
-    # TODO(perf): a per-day count query in the store instead of reading the whole log.
-    days = {study_day(r.reviewed_at, ctx) for r in ctx.store.review_log(ctx.user) if r.rating}
+    """Consecutive study days with a scheduled rating that still counts (not cram, not undone),
+    ending today (or yesterday). Reads the last weeks of reviews, more only for a longer streak."""
     today = study_day(now, ctx)
-    day = today if today in days else today - timedelta(days=1)
-    count = 0
-    while day in days:
-        count += 1
-        day -= timedelta(days=1)
-    return count
+    window = STREAK_WINDOW_DAYS
+    while True:
+        events = ctx.store.review_events(ctx.user, now - timedelta(days=window + 1))
+        days = {study_day(e.reviewed_at, ctx) for e in events}
+        day = today if today in days else today - timedelta(days=1)
+        count = 0
+        while day in days:
+            count += 1
+            day -= timedelta(days=1)
+        if count < window - 1 or window > 365 * 100:
+            return count
+        window *= 4
 
 
 def home(ctx: Context, now: datetime | None = None) -> HomeData:

@@ -19,13 +19,15 @@ from prepdeck.grading.service import bands_from, grade_item
 from prepdeck.grading.types import Grade
 from prepdeck.model import Item
 from prepdeck.practice import PracticeSession, Summary
-from prepdeck.scheduling import Rating, humanise
+from prepdeck.scheduling import CardState, Rating, humanise
 from prepdeck.storage import CardView, QueueFilter
 from prepdeck.store.context import Context
 from prepdeck.web.errors import Conflict, NotFound
 
 MAX_SESSIONS = 32
 MAX_ANSWER_CHARS = 20_000
+#: How long the intervals shown on the rating buttons of one card are reused (seconds).
+PREVIEW_TTL_S = 30.0
 
 
 @dataclass
@@ -38,6 +40,8 @@ class LiveSession:
     typed: str | None = None
     grade: Grade | None = None
     finished: Summary | None = None
+    #: (card shown, its state, when, next interval per rating): page reloads reuse it.
+    previews: tuple[int, CardState, float, dict[Rating, timedelta]] | None = None
 
 
 class SessionRegistry:
@@ -145,8 +149,24 @@ class SummaryData:
         return {"session": self.sid, "done": True, **self.__dict__}
 
 
-def _choices(live: LiveSession, view: CardView) -> tuple[RatingChoice, ...]:
+def _previews(live: LiveSession, view: CardView) -> dict[Rating, timedelta]:
+    """The next interval per rating for ``view``, reused for the same card state briefly."""
+    now = time.monotonic()
+    cached = live.previews
+    if (
+        cached is not None
+        and cached[0] == view.item_pk
+        and cached[1] == view.state
+        and now - cached[2] < PREVIEW_TTL_S
+    ):
+        return cached[3]
     previews = live.practice.preview(view)
+    live.previews = (view.item_pk, view.state, now, previews)
+    return previews
+
+
+def _choices(live: LiveSession, view: CardView) -> tuple[RatingChoice, ...]:
+    previews = _previews(live, view)
     proposed = (
         live.grade.rating if live.grade is not None and live.shown_pk == view.item_pk else None
     )
@@ -172,6 +192,11 @@ def _summary(live: LiveSession) -> SummaryData:
         round(summary.elapsed.total_seconds(), 1),
         next_in,
     )
+
+
+def ends_now(live: LiveSession) -> bool:
+    """Whether :func:`current` would end the session now (the one step that writes)."""
+    return live.finished is None and live.practice.next() is None
 
 
 def current(live: LiveSession) -> CardStep | SummaryData:

@@ -40,4 +40,15 @@
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     renderMath(event.target);
   });
+
+  // Search filters left at "All topics"/"Any" are not sent: /search rejects an empty
+  // difficulty (422), and the address pushed to the history stays short.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.closest || !elt.closest("form[role=search]")) return;
+    var params = event.detail.parameters;
+    ["topic", "difficulty"].forEach(function (name) {
+      if (params[name] === "") delete params[name];
+    });
+  });
 })();

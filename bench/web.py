@@ -12,6 +12,8 @@ own practice session) for ``--seconds`` per scenario:
   grading engine).
 
 Every request goes to 127.0.0.1 only, and each scenario stops by itself after its time.
+Besides req/s and p50/p99 latency the table gives the server's CPU time per request (from
+/proc): latency on a shared machine moves with whatever else runs, CPU per request much less.
 
 Why one uvicorn worker on this 2-core machine: live practice sessions are held in the server
 process (``SessionRegistry``), so with two workers a session started on one would be unknown to

@@ -20,9 +20,9 @@ $(STAMP_DEV): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@ $(STAMP_RUN)
 
-## run: install and start the main job (today: lint and count the bundled bank)
+## run: install and start the main job: the web UI on the bundled bank with SQLite
 run: $(STAMP_RUN)
-	$(BIN)/prepdeck overview
+	$(BIN)/prepdeck serve
 
 ## test: install dev dependencies, then ruff, mypy and the whole test suite
 test: $(STAMP_DEV)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PageFactory
@@ -121,11 +120,6 @@ def test_search_shows_results_as_you_type(open_page: PageFactory, shared_url: st
     expect(page.locator("#results")).to_contain_text("Nothing matches.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: GET /search?difficulty= (the 'Any' choice) is a 422; "
-    "src/prepdeck/web/search.py should read an empty difficulty as no filter",
-)
 def test_search_form_without_javascript(browser: Browser, shared_url: str) -> None:
     context = browser.new_context(base_url=shared_url, java_script_enabled=False)
     try:

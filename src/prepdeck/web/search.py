@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -16,14 +16,17 @@ router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
 Q = Annotated[str, Query(max_length=200, description="Words to find (prefixes match).")]
 Topic = Annotated[str, Query(max_length=200, description="Only this topic.")]
-Level = Annotated[Difficulty | None, Query(description="Only this difficulty.")]
+# "" is what the form's "Any" choice sends: it means no filter, not a bad value.
+Level = Annotated[
+    Literal["", "easy", "medium", "hard"], Query(description="Only this difficulty (empty: any).")
+]
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
 def search_page(
-    request: Request, ctx: Ctx, q: Q = "", topic: Topic = "", difficulty: Level = None
+    request: Request, ctx: Ctx, q: Q = "", topic: Topic = "", difficulty: Level = ""
 ) -> HTMLResponse:
-    level = str(difficulty) if difficulty else ""
+    level = difficulty
     results = services.search_cards(ctx, q, topic, level) if q or topic or level else []
     values = {"q": q, "topic": topic, "difficulty": level, "results": results}
     if is_htmx(request):
@@ -35,8 +38,8 @@ def search_page(
 
 @router.get("/api/search", tags=["search"])
 def search_api(
-    ctx: Ctx, q: Q = "", topic: Topic = "", difficulty: Level = None
+    ctx: Ctx, q: Q = "", topic: Topic = "", difficulty: Level = ""
 ) -> list[dict[str, Any]]:
     """Items matching every word of ``q`` (best first, at most 50)."""
-    level = str(difficulty) if difficulty else ""
+    level = difficulty
     return [r.to_dict() for r in services.search_cards(ctx, q, topic, level)]

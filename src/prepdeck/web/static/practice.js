@@ -38,11 +38,16 @@
     }
   });
 
-  // After a rating swaps in the next card, put the cursor in its answer box.
+  // After a rating swaps in the next card, put the cursor in its answer box; after Check,
+  // move focus out of the answer box onto the feedback (read first by screen readers), so
+  // the 1-4, Space, h and u keys work at once without clicking.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.target && event.target.id === "practice") {
       var box = document.getElementById("answer");
       if (box) box.focus();
+    } else if (event.target && event.target.id === "feedback") {
+      event.target.setAttribute("tabindex", "-1");
+      event.target.focus();
     }
   });
 })();

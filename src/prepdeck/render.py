@@ -8,7 +8,10 @@ through nh3 with an allow-list of exactly the tags, attributes and classes that 
 produces (:data:`ALLOWED_TAGS`, :data:`ALLOWED_ATTRIBUTES`, :data:`ALLOWED_CLASSES`).
 
 What the browser must still do: render math with KaTeX's default ``trust: false`` and
-mermaid with its default ``securityLevel: "strict"``; both read the text of these elements.
+mermaid with ``securityLevel: "strict"``; both read the text of these elements. Diagram text
+is hardened first (:func:`harden_mermaid`, on every ``<pre class="mermaid">`` in the output,
+whether a fence or raw HTML made it): no ``%%{...}%%`` directives, no interaction statements,
+and no ``<`` that starts a tag with attributes (mermaid's own sanitiser would parse it).
 
 The Markdown and nh3 objects are built once per thread and reused (``Markdown.reset``
 between calls); every function here is safe to call from any thread.
@@ -38,6 +41,7 @@ __all__ = [
     "ALLOWED_CLASSES",
     "ALLOWED_TAGS",
     "RenderedItem",
+    "harden_mermaid",
     "render_inline",
     "render_item",
     "render_markdown",
@@ -145,6 +149,18 @@ MAX_INDENT_COLUMNS: Final = 256
 MAX_QUOTE_DEPTH: Final = 32
 _LINE_PREFIX = re.compile(r"^[ \t>]+", re.MULTILINE)
 _ONE_PARAGRAPH = re.compile(r"<p>((?:(?!<p>|</p>).)*)</p>", re.DOTALL)
+#: Any tag in nh3's output (attribute values are double-quoted; text has ``<`` escaped).
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+#: ``%%{init: ...}%%`` and other directives (mermaid also reads one that is never closed).
+_MERMAID_DIRECTIVE = re.compile(r"%%\{.*?(?:\}%%|\Z)", re.DOTALL)
+#: Statements that attach links or callbacks to a diagram (flowchart, class, gantt, sequence).
+_MERMAID_INTERACTION = re.compile(
+    r"(^|[;\n])[ \t]*(?:click|callback|href|links?)[ \t][^;\n]*;?", re.IGNORECASE
+)
+#: A ``<`` a browser would read as the start of a tag, comment or declaration...
+_MERMAID_TAG_OPEN = re.compile(r"<(?=[A-Za-z!/?])")
+#: ...except a bare tag such as ``<br>``, ``<br/>`` or ``</b>``: no attribute, nothing to run.
+_MERMAID_BARE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*[ \t]*/?>")
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -239,7 +255,62 @@ class _Pipeline:
         except RecursionError:
             # Pathological nesting (hundreds of `>` or list levels): show the source instead.
             converted = f"<pre><code>{html.escape(text)}</code></pre>"
-        return self.cleaner.clean(converted)
+        return _harden_mermaid_blocks(self.cleaner.clean(converted))
+
+
+def harden_mermaid(text: str) -> str:
+    """Diagram text with nothing in it for mermaid to act on beyond drawing.
+
+    Drops ``%%{...}%%`` directives (config stays the page's) and ``click``/``callback``/
+    ``href``/``link``/``links`` statements, and writes every ``<`` that would start a tag
+    with attributes (``<img src=x onerror=...>``) as mermaid's ``#lt;``, so it is drawn as
+    text: mermaid's DOMPurify would otherwise parse it, which under the CSP shows as a
+    blocked inline event handler even though nothing runs. Bare tags such as ``<br>`` stay.
+    """
+    text = _MERMAID_DIRECTIVE.sub("", text)
+    text = _MERMAID_INTERACTION.sub(r"\1", text)
+    parts = []
+    pos = 0
+    for match in _MERMAID_TAG_OPEN.finditer(text):
+        if _MERMAID_BARE_TAG.match(text, match.start()):
+            continue
+        parts.append(text[pos : match.start()] + "#lt;")
+        pos = match.end()
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _harden_mermaid_blocks(cleaned: str) -> str:
+    """Rewrite each ``<pre class="mermaid">`` as ``<pre class="mermaid"><code>`` + hardened text.
+
+    The text is what the browser would see as the element's text (tags dropped, entities
+    decoded), so raw HTML that makes such a ``<pre>`` is covered as well as a fence.
+    """
+    if 'class="mermaid"' not in cleaned:
+        return cleaned
+    out = []
+    pos = 0
+    tags = _TAG.finditer(cleaned)
+    for tag in tags:
+        closing, name = tag.group(1), tag.group(2).lower()
+        if closing or name != "pre" or ' class="mermaid"' not in tag.group(0):
+            continue
+        depth = 1
+        end = close = len(cleaned)
+        for inner in tags:
+            if inner.group(2).lower() != "pre":
+                continue
+            depth += -1 if inner.group(1) else 1
+            if depth == 0:
+                end, close = inner.start(), inner.end()
+                break
+        text = html.unescape(_TAG.sub("", cleaned[tag.end() : end]))
+        out.append(cleaned[pos : tag.start()])
+        hardened = html.escape(harden_mermaid(text), quote=False)
+        out.append(f'<pre class="mermaid"><code>{hardened}</code></pre>')
+        pos = close
+    out.append(cleaned[pos:])
+    return "".join(out)
 
 
 def _too_deep(text: str) -> bool:

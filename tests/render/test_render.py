@@ -17,6 +17,7 @@ from prepdeck.model import Item, Reference
 from prepdeck.render import (
     EXTENSION_CONFIGS,
     EXTENSIONS,
+    harden_mermaid,
     render_inline,
     render_item,
     render_markdown,
@@ -93,6 +94,59 @@ def test_code_titles_line_numbers_and_highlighted_lines() -> None:
 def test_mermaid_fence_is_a_pre_for_mermaid_js() -> None:
     html = render_markdown("```mermaid\ngraph TD\n  A[Start] --> B{Is it?}\n```")
     assert html == ('<pre class="mermaid"><code>graph TD\n  A[Start] --&gt; B{Is it?}</code></pre>')
+
+
+def test_mermaid_keeps_diagrams_and_bare_tags() -> None:
+    text = "classDiagram\n  class Shape {\n    <<interface>>\n  }\n  Shape <|-- Circle : a<br/>b"
+    assert harden_mermaid(text) == text
+    assert harden_mermaid('graph LR\n  A[a < b] --> B["x<br>y</b>"]') == (
+        'graph LR\n  A[a < b] --> B["x<br>y</b>"]'
+    )
+
+
+def test_mermaid_drops_directives_and_interaction() -> None:
+    hostile = (
+        '%%{init: {"securityLevel": "loose"}}%%\n'
+        "flowchart LR\n"
+        "  A[Click me] --> B\n"
+        '  click A "javascript:alert(1)"\n'
+        "  CLICK B call alert(2); C --> D; callback C alert\n"
+        "  href A 'javascript:x'\n"
+        "  link A: Home @ javascript:alert(3)\n"
+        '  links A: {"x": "javascript:alert(4)"}\n'
+        '%%{\n  init: {"theme": "dark"}\n}%%\n'
+        "%%{ unterminated"
+    )
+    hardened = harden_mermaid(hostile)
+    assert hardened.split() == ["flowchart", "LR", "A[Click", "me]", "-->", "B", "C", "-->", "D;"]
+
+
+def test_mermaid_tags_with_attributes_become_text() -> None:
+    for payload, expected in [
+        ('A["<img src=x onerror=alert(1)>"]', 'A["#lt;img src=x onerror=alert(1)>"]'),
+        ("A[<svg/onload=alert(1)>]", "A[#lt;svg/onload=alert(1)>]"),
+        ("A[<!--x--><?y?></a href=x>]", "A[#lt;!--x-->#lt;?y?>#lt;/a href=x>]"),
+        ("<<img src=x onerror=alert(1)>>", "<#lt;img src=x onerror=alert(1)>>"),
+    ]:
+        assert harden_mermaid(payload) == expected
+    fence = render_markdown('```mermaid\ngraph TD; A["<img src=x onerror=alert(1)>"]-->B\n```')
+    assert fence == (
+        '<pre class="mermaid"><code>graph TD; A["#lt;img src=x onerror=alert(1)&gt;"]'
+        "--&gt;B</code></pre>"
+    )
+
+
+def test_raw_html_mermaid_pre_is_hardened_too() -> None:
+    html = render_markdown(
+        '<pre class="mermaid" title="a>b">graph TD; A["&lt;img src=x onerror=alert(1)&gt;"]'
+        "<pre>x</pre>; <b>click</b> A call alert(1)</pre>\n\nAfter."
+    )
+    assert html.startswith(
+        '<pre class="mermaid"><code>graph TD; A["#lt;img src=x onerror=alert(1)&gt;"]x'
+    )
+    assert "]x;</code></pre>" in html
+    assert "onerror=alert(1)&gt;" in html
+    assert html.endswith("<p>After.</p>")
 
 
 def test_math_is_left_for_katex() -> None:

@@ -8,7 +8,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from prepdeck.store.context import Context
+from prepdeck.web.security import BANK_CONTENT_POLICY
 from prepdeck.web.sessions import SessionRegistry
+
+#: Full pages that render bank markdown, where mermaid diagrams may be drawn.
+BANK_CONTENT_PAGES = frozenset({"browse_topic.html", "practice.html"})
 
 
 async def get_ctx(request: Request) -> Context:
@@ -35,4 +39,6 @@ def page(
     response: HTMLResponse = templates.TemplateResponse(
         request, name, values, status_code=status_code
     )
+    if name in BANK_CONTENT_PAGES:
+        response.headers["content-security-policy"] = BANK_CONTENT_POLICY
     return response

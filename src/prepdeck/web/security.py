@@ -35,6 +35,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+#: Pages that show bank text (and so may draw mermaid diagrams): mermaid's SVG carries a
+#: ``<style>`` element and style attributes, which need inline styles. Scripts stay 'self';
+#: the sanitiser lets no style attribute or tag through from the bank itself.
+BANK_CONTENT_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
 HEADERS = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),

@@ -20,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from prepdeck.store import SqlStore  # noqa: E402
-from tests.store.test_reliability import kill_and_check  # noqa: E402
+from tests.store.test_reliability import kill_and_check, kill_databases  # noqa: E402
 
 
 def main() -> None:
@@ -35,9 +34,7 @@ def main() -> None:
     failures = 0
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "kill.sqlite3"
-        SqlStore.open(f"sqlite:///{db}").close()
-        for _ in range(args.runs):
+        for db in kill_databases(Path(tmp), args.runs):
             try:
                 seen, in_log = kill_and_check(db, rng, rng.uniform(0.0, 0.8))
             except AssertionError as exc:

@@ -8,6 +8,7 @@ from prepdeck import __version__
 from prepdeck.banks import bundled_bank_path
 from prepdeck.model import Bank
 from prepdeck.reader import read_bank
+from prepdeck.storage import Store, SyncResult
 
 
 def bundled_fingerprint() -> str:
@@ -20,3 +21,13 @@ def bundled_fingerprint() -> str:
 
 def bundled_bank() -> Bank:
     return read_bank(bundled_bank_path())
+
+
+def ensure_bundled(store: Store) -> SyncResult | None:
+    """Load the bundled bank into ``store`` unless the same version is already there."""
+    fingerprint = bundled_fingerprint()
+    if store.bank_fingerprint("bundled") == fingerprint:
+        return None
+    return store.sync_bank(
+        "bundled", "(bundled with prepdeck)", bundled_bank().items, fingerprint=fingerprint
+    )

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from prepdeck.errors import PrepdeckError
-from prepdeck.model import Bank
 from prepdeck.scheduling import CardPhase, CardState, Rating, Scheduler, utcnow
 from prepdeck.settings import Settings
 from prepdeck.storage import (
@@ -23,7 +22,6 @@ from prepdeck.storage import (
     QueueFilter,
     ReviewInput,
     Store,
-    SyncResult,
 )
 
 #: A card due within this much time is shown again in the same session.
@@ -43,13 +41,6 @@ def day_bounds(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
     if local < start:
         start -= timedelta(days=1)
     return start.astimezone(now.tzinfo), (start + timedelta(days=1)).astimezone(now.tzinfo)
-
-
-def sync_bundled(store: Store, bank: Bank, fingerprint: str, source: str) -> SyncResult | None:
-    """Load the bundled bank unless the same version is already in the store."""
-    if store.bank_fingerprint("bundled") == fingerprint:
-        return None
-    return store.sync_bank("bundled", source, bank.items, fingerprint=fingerprint)
 
 
 @dataclass

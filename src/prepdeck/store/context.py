@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prepdeck.bundled import bundled_bank, bundled_fingerprint
-from prepdeck.practice import sync_bundled
+from prepdeck.bundled import ensure_bundled
 from prepdeck.scheduling import Scheduler
 from prepdeck.settings import Settings, with_user_settings
 from prepdeck.store.sql_store import SqlStore
@@ -37,9 +36,7 @@ def open_store_context(settings: Settings) -> Context:
     try:
         user = store.user_id(settings.user)
         settings = with_user_settings(settings, store.user_settings(user), "saved user settings")
-        fingerprint = bundled_fingerprint()
-        if store.bank_fingerprint("bundled") != fingerprint:
-            sync_bundled(store, bundled_bank(), fingerprint, "(bundled with prepdeck)")
+        ensure_bundled(store)
         return Context(settings, store, user, Scheduler(settings, store.parameters(user)))
     except BaseException:
         store.close()

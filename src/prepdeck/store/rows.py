@@ -13,7 +13,7 @@ from sqlalchemy.engine import RowMapping
 from prepdeck.errors import Location
 from prepdeck.model import Difficulty, Item, Reference, Style
 from prepdeck.scheduling import NEW_CARD, CardPhase, CardState
-from prepdeck.storage import CardView, QueueFilter
+from prepdeck.storage import CardView, QueueFilter, ReviewRecord
 from prepdeck.store.tables import banks, cards, items
 
 
@@ -157,3 +157,24 @@ def filtered(query: Select[Any], flt: QueueFilter) -> Select[Any]:
     if flt.difficulties:
         query = query.where(items.c.difficulty.in_([d.lower() for d in flt.difficulties]))
     return query
+
+
+def to_review_record(row: RowMapping) -> ReviewRecord:
+    """A review-log row joined with its item's key, topic and bank name."""
+    return ReviewRecord(
+        review_id=row["id"],
+        kind=row["kind"],
+        bank=row["bank"],
+        item_key=row["key"],
+        topic=row["topic"],
+        rating=row["rating"],
+        reviewed_at=row["reviewed_at"],
+        duration_ms=row["duration_ms"],
+        typed_answer=row["typed_answer"],
+        grade=row["grade"],
+        proposed_rating=row["proposed_rating"],
+        was_new=bool(row["was_new"]),
+        undoes_id=row["undoes_id"],
+        state_before=row["state_before"],
+        state_after=row["state_after"],
+    )

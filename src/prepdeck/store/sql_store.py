@@ -48,6 +48,7 @@ from prepdeck.store.rows import (
     VIEW_COLUMNS,
     filtered,
     state_columns,
+    to_review_record,
     to_view,
 )
 from prepdeck.store.tables import banks, cards, item_versions, items, reviews, sessions, users
@@ -372,23 +373,7 @@ class SqlStore:
         )
         with self.engine.connect() as conn:
             for r in conn.execute(query).mappings():
-                yield ReviewRecord(
-                    review_id=r["id"],
-                    kind=r["kind"],
-                    bank=r["bank"],
-                    item_key=r["key"],
-                    topic=r["topic"],
-                    rating=r["rating"],
-                    reviewed_at=r["reviewed_at"],
-                    duration_ms=r["duration_ms"],
-                    typed_answer=r["typed_answer"],
-                    grade=r["grade"],
-                    proposed_rating=r["proposed_rating"],
-                    was_new=bool(r["was_new"]),
-                    undoes_id=r["undoes_id"],
-                    state_before=r["state_before"],
-                    state_after=r["state_after"],
-                )
+                yield to_review_record(r)
 
     # statistics --------------------------------------------------------------------------
     def review_events(self, user: int, since: datetime) -> list[ReviewEvent]:

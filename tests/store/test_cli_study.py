@@ -93,4 +93,4 @@ def test_optimize_refuses_a_short_log(env: dict[str, str]) -> None:
 
 def test_db_upgrade(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade"], env=env)
-    assert result.exit_code == 0 and "schema at revision 0001" in result.output
+    assert result.exit_code == 0 and "schema at revision 0004" in result.output

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Engine,
     Select,
     and_,
     case,
@@ -22,8 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from prepdeck.errors import Location
 from prepdeck.model import Item
@@ -43,7 +41,10 @@ from prepdeck.storage import (
 )
 from prepdeck.store import engine as engines
 from prepdeck.store import sync
+from prepdeck.store.accounts import AccountQueries
+from prepdeck.store.base import StoreBase
 from prepdeck.store.engine import StoreError
+from prepdeck.store.mocks import MockQueries
 from prepdeck.store.rows import (
     VIEW_COLUMNS,
     filtered,
@@ -52,14 +53,11 @@ from prepdeck.store.rows import (
     to_view,
 )
 from prepdeck.store.tables import banks, cards, item_versions, items, reviews, sessions, users
+from prepdeck.store.web_state import WebStateQueries
 
 
-class SqlStore:
+class SqlStore(MockQueries, AccountQueries, WebStateQueries, StoreBase):
     """:class:`prepdeck.storage.Store` on a SQLAlchemy engine."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.where = engine.url.render_as_string(hide_password=True)
 
     @classmethod
     def open(cls, url: str, busy_timeout_ms: int = engines.BUSY_TIMEOUT_MS) -> SqlStore:
@@ -67,12 +65,6 @@ class SqlStore:
         engine = engines.make_engine(url, busy_timeout_ms)
         engines.upgrade(engine)
         return cls(engine)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def _begin(self) -> Any:
-        return _Transaction(self)
 
     # users -------------------------------------------------------------------------------
     def user_id(self, name: str) -> int:
@@ -450,32 +442,3 @@ class SqlStore:
             conn.execute(
                 update(sessions).where(sessions.c.id == session_id).values(ended_at=utcnow())
             )
-
-
-class _Transaction:
-    """``with store._begin() as conn``: one transaction, database errors as StoreError."""
-
-    def __init__(self, store: SqlStore) -> None:
-        self.store = store
-        self.context: Any = None
-
-    def __enter__(self) -> Connection:
-        try:
-            self.context = self.store.engine.begin()
-            return self.context.__enter__()  # type: ignore[no-any-return]
-        except OperationalError as exc:
-            raise StoreError(engines.operational_message(exc), Location(self.store.where)) from None
-
-    def __exit__(self, *exc_info: Any) -> None:
-        try:
-            self.context.__exit__(*exc_info)
-        except OperationalError as exc:
-            raise StoreError(engines.operational_message(exc), Location(self.store.where)) from None
-        except DBAPIError as exc:
-            if isinstance(exc, IntegrityError):
-                raise
-            raise StoreError(f"database error: {exc.orig}", Location(self.store.where)) from None
-        if exc_info[0] is not None and issubclass(exc_info[0], OperationalError):
-            raise StoreError(
-                engines.operational_message(exc_info[1]), Location(self.store.where)
-            ) from None

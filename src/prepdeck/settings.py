@@ -91,6 +91,20 @@ class Settings:
     theme: str = "system"
     #: Largest bank upload the web UI accepts, in bytes (a .md file or a .zip of a folder).
     upload_max_bytes: int = 5 * 1024 * 1024
+    #: Multi-user server (PREPDECK_ACCOUNTS=true): every page needs a signed-in account.
+    accounts: bool = False
+    #: With accounts: anyone may create an account at /sign-up (false: admin invitations only).
+    signup: bool = True
+    #: With accounts: a sign-in lasts this long after the last request (sliding).
+    session_lifetime: timedelta = timedelta(days=14)
+    #: How long an admin's invitation link stays usable.
+    invitation_lifetime: timedelta = timedelta(days=7)
+    #: Secure flag on cookies: auto (when the request came over https), true or false.
+    secure_cookies: str = "auto"
+    #: Failed sign-ins allowed per account name and per client address within the window.
+    sign_in_failures_per_account: int = 5
+    sign_in_failures_per_address: int = 20
+    sign_in_window: timedelta = timedelta(minutes=15)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -111,6 +125,12 @@ class Settings:
             problems.append(f"theme must be one of {', '.join(THEMES)}")
         if self.upload_max_bytes < 1:
             problems.append("upload_max_bytes must be at least 1")
+        if self.secure_cookies not in ("auto", "true", "false"):
+            problems.append("secure_cookies must be auto, true or false")
+        if min(self.sign_in_failures_per_account, self.sign_in_failures_per_address) < 1:
+            problems.append("sign_in_failures_per_account and _per_address must be at least 1")
+        if min(self.session_lifetime, self.invitation_lifetime, self.sign_in_window) <= timedelta():
+            problems.append("session_lifetime, invitation_lifetime and sign_in_window must be > 0")
         if problems:
             raise SettingsError("; ".join(problems), Location(where))
         return self
@@ -121,6 +141,8 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if name in ("learning_steps", "relearning_steps"):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(parse_duration(str(v)) for v in items if str(v).strip())
+        if name in ("session_lifetime", "invitation_lifetime", "sign_in_window"):
+            return value if isinstance(value, timedelta) else parse_duration(str(value))
         if name in ("desired_retention", "llm_timeout_s"):
             return float(value)
         if name in (
@@ -129,14 +151,18 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             "maximum_interval_days",
             "day_starts_at_hour",
             "upload_max_bytes",
+            "sign_in_failures_per_account",
+            "sign_in_failures_per_address",
         ):
             return int(value)
         if name == "interview_date":
             if value is None or isinstance(value, date):
                 return value
             return date.fromisoformat(str(value)) if str(value).strip() else None
-        if name == "fuzz":
+        if name in ("fuzz", "accounts", "signup"):
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+        if name == "secure_cookies":
+            return str(value).strip().lower()
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{name}: {exc}", Location(where)) from None

@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 
@@ -64,6 +65,11 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("parameters", JSON, nullable=True),
     Column("settings", JSON, nullable=True),
+    # Accounts (issue 9): NULL password_hash = cannot sign in (the single-user 'local' user).
+    Column("password_hash", String(255), nullable=True),
+    Column("role", String(20), nullable=False, server_default="learner"),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("email", String(320), nullable=True),
 )
 
 banks = Table(
@@ -162,4 +168,55 @@ reviews = Table(
     Column("undoes_id", Integer, ForeignKey("reviews.id"), nullable=True),
     Index("ix_reviews_user_time", "user_id", "reviewed_at"),
     Index("ix_reviews_card", "card_id"),
+)
+
+# Accounts (issue 9): every secret (API token, session cookie, invitation link) is kept only
+# as its SHA-256, so a copy of the database cannot be used to sign in.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_api_tokens_user", "user_id"),
+)
+
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),  # slides forward while in use
+    Index("ix_auth_sessions_user", "user_id"),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    Column("used_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+)
+
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account", String(200), nullable=False),  # the name tried, lower-cased
+    Column("address", String(200), nullable=False),  # the client address
+    Column("attempted_at", UTCDateTime, nullable=False),
+    Index("ix_sign_in_attempts_account", "account", "attempted_at"),
+    Index("ix_sign_in_attempts_address", "address", "attempted_at"),
 )

@@ -91,6 +91,8 @@ class Settings:
     theme: str = "system"
     #: Largest bank upload the web UI accepts, in bytes (a .md file or a .zip of a folder).
     upload_max_bytes: int = 5 * 1024 * 1024
+    #: A card that has lapsed (been forgotten after learning) this many times is a leech.
+    leech_threshold: int = 8
     #: Multi-user server (PREPDECK_ACCOUNTS=true): every page needs a signed-in account.
     accounts: bool = False
     #: With accounts: anyone may create an account at /sign-up (false: admin invitations only).
@@ -125,6 +127,8 @@ class Settings:
             problems.append(f"theme must be one of {', '.join(THEMES)}")
         if self.upload_max_bytes < 1:
             problems.append("upload_max_bytes must be at least 1")
+        if self.leech_threshold < 1:
+            problems.append("leech_threshold must be at least 1")
         if self.secure_cookies not in ("auto", "true", "false"):
             problems.append("secure_cookies must be auto, true or false")
         if min(self.sign_in_failures_per_account, self.sign_in_failures_per_address) < 1:
@@ -151,6 +155,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             "maximum_interval_days",
             "day_starts_at_hour",
             "upload_max_bytes",
+            "leech_threshold",
             "sign_in_failures_per_account",
             "sign_in_failures_per_address",
         ):

@@ -128,6 +128,14 @@ class TopicCard:
     state: CardState
 
 
+@dataclass(frozen=True)
+class AdminCard:
+    """A card as the leech list shows it: its view and whether it is suspended."""
+
+    view: CardView
+    suspended: bool
+
+
 SyncProgress = Callable[[int, int], None]
 
 
@@ -185,6 +193,15 @@ class Store(Protocol):
     def end_session(self, session_id: int) -> None: ...
 
     def close(self) -> None: ...
+
+    # leeches (issue 8): cards with many lapses, and suspending cards
+    def cards_with_lapses(self, user: int, min_lapses: int, limit: int) -> list[AdminCard]: ...
+
+    def suspended_cards(self, user: int, limit: int) -> list[AdminCard]: ...
+
+    def find_cards(self, user: int, key: str, bank: str | None = None) -> list[AdminCard]: ...
+
+    def set_suspended(self, user: int, item_pk: int, suspended: bool) -> AdminCard: ...
 
 
 class AccountStore(Protocol):

@@ -43,6 +43,7 @@ from prepdeck.store import engine as engines
 from prepdeck.store import sync
 from prepdeck.store.accounts import AccountQueries
 from prepdeck.store.base import StoreBase
+from prepdeck.store.cards_admin import CardAdminQueries
 from prepdeck.store.engine import StoreError
 from prepdeck.store.mocks import MockQueries
 from prepdeck.store.rows import (
@@ -56,7 +57,7 @@ from prepdeck.store.tables import banks, cards, item_versions, items, reviews, s
 from prepdeck.store.web_state import WebStateQueries
 
 
-class SqlStore(MockQueries, AccountQueries, WebStateQueries, StoreBase):
+class SqlStore(MockQueries, AccountQueries, WebStateQueries, CardAdminQueries, StoreBase):
     """:class:`prepdeck.storage.Store` on a SQLAlchemy engine."""
 
     @classmethod

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 import prepdeck
-from prepdeck.cli import bank, data, grading, serve, study
+from prepdeck.cli import bank, data, grading, serve, study, users
 from prepdeck.cli.render import stats_tables
 from prepdeck.errors import PrepdeckError
 from prepdeck.store import StoreError
@@ -27,6 +27,7 @@ app.add_typer(data.db_app, name="db")
 app.command()(grading.grade)
 app.add_typer(grading.report_app, name="grading")
 app.command()(serve.serve)
+app.add_typer(users.app, name="users")
 out = Console()
 
 

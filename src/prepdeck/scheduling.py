@@ -2,13 +2,22 @@
 
 Card state is a small dataclass the store persists as columns; all times are
 timezone-aware UTC. A card without state is new: its first rating creates the state.
+
+Scheduling toward the interview date (``schedule_toward_date`` with an ``interview_date``):
+a review whose next due date would fall after the interview is instead due within the last
+``toward_date_days`` before it, so that every card is seen shortly before the interview. The
+day in that window is spread evenly from a hash of the card's state (deterministic, the same in
+the rating buttons' preview as when saved) so the last days are not all loaded at once. A card
+already seen inside the window is next due at the interview itself: the interview is its next
+review. Reviews on or after the interview day are scheduled as usual.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -86,6 +95,19 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def study_day_start(day: date, settings: Settings) -> datetime:
+    """The moment (UTC) the study day ``day`` begins: ``day_starts_at_hour`` local time."""
+    local = datetime.combine(day, time(hour=settings.day_starts_at_hour)).astimezone()
+    return local.astimezone(UTC)
+
+
+def _spread(before: CardState, rating: Rating) -> float:
+    """A number in [0, 1) fixed by the card's state before the review and the rating."""
+    key = f"{before.last_review}|{before.stability!r}|{before.difficulty!r}|{before.reps}|{rating}"
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
 class Scheduler:
     """FSRS-6 with the user's parameters (the defaults until ``optimize`` fits them)."""
 
@@ -102,6 +124,19 @@ class Scheduler:
         # Previews use the unfuzzed scheduler: fuzz only spreads long intervals by a few percent.
         self._exact = fsrs.Scheduler(enable_fuzzing=False, **kwargs)
         self.parameters = tuple(self._fsrs.parameters)
+        self.settings = settings
+        #: The interview moment due dates are pulled before (None: scheduling as usual).
+        self.deadline: datetime | None = None
+        if settings.schedule_toward_date and settings.interview_date is not None:
+            self.deadline = study_day_start(settings.interview_date, settings)
+        self._window = timedelta(days=settings.toward_date_days)
+        # FSRS-6's forgetting curve R(t) = (1 + factor * t / S) ** decay, as fsrs computes it.
+        self._decay = -self.parameters[20]
+        self._factor = 0.9 ** (1 / self._decay) - 1
+
+    def without_fuzz(self) -> Scheduler:
+        """The same scheduler with fuzz off (for projections that must be repeatable)."""
+        return Scheduler(replace(self.settings, fuzz=False), self.parameters)
 
     @staticmethod
     def _to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
@@ -122,17 +157,34 @@ class Scheduler:
     ) -> CardState:
         card, _ = engine.review_card(self._to_fsrs(state, now), fsrs.Rating(int(rating)), now)
         lapse = rating is Rating.AGAIN and state.phase is CardPhase.REVIEW
+        due = _as_utc(card.due)
+        if self.deadline is not None:
+            due = self._toward_deadline(state, rating, now, due, self.deadline)
         return replace(
             state,
             phase=CardPhase(int(card.state)),
             step=card.step,
             stability=card.stability,
             difficulty=card.difficulty,
-            due=_as_utc(card.due),
+            due=due,
             last_review=_as_utc(card.last_review) if card.last_review else now,
             reps=state.reps + 1,
             lapses=state.lapses + int(lapse),
         )
+
+    def _toward_deadline(
+        self, before: CardState, rating: Rating, now: datetime, due: datetime, deadline: datetime
+    ) -> datetime:
+        """``due``, or a moment in the last days before ``deadline`` if ``due`` is after it."""
+        if now >= deadline or due <= deadline:
+            return due
+        if now >= deadline - self._window:
+            return deadline
+        # At least a day after this review: a same-day repeat adds little to memory.
+        start = max(deadline - self._window, now + timedelta(days=1))
+        if start >= deadline:
+            return deadline
+        return start + (deadline - start) * _spread(before, rating)
 
     def review(self, state: CardState, rating: Rating, now: datetime | None = None) -> CardState:
         """The state after ``rating`` at ``now``."""
@@ -152,6 +204,13 @@ class Scheduler:
                 self._to_fsrs(state, now or utcnow()), now or utcnow()
             )
         )
+
+    def recall(self, stability: float, elapsed: timedelta) -> float:
+        """Probability of recall ``elapsed`` after a review that left ``stability`` (days).
+
+        Whole days, as fsrs counts them, so this equals :meth:`retrievability`."""
+        days = max(elapsed.days, 0)
+        return float((1 + self._factor * days / stability) ** self._decay)
 
 
 def humanise(delta: timedelta) -> str:

@@ -87,6 +87,10 @@ class Settings:
     llm_timeout_s: float = 20.0
     #: The day of the interview being prepared for (shown on the stats page); None = not set.
     interview_date: date | None = None
+    #: Pull due dates that fall after the interview date into its last days (scheduling.py).
+    schedule_toward_date: bool = False
+    #: How many days before the interview those pulled reviews are spread over.
+    toward_date_days: int = 5
     #: Colour theme of the web UI: system, light or dark.
     theme: str = "system"
     #: Largest bank upload the web UI accepts, in bytes (a .md file or a .zip of a folder).
@@ -129,6 +133,8 @@ class Settings:
             problems.append("upload_max_bytes must be at least 1")
         if self.leech_threshold < 1:
             problems.append("leech_threshold must be at least 1")
+        if not 1 <= self.toward_date_days <= 60:
+            problems.append("toward_date_days must be 1..60")
         if self.secure_cookies not in ("auto", "true", "false"):
             problems.append("secure_cookies must be auto, true or false")
         if min(self.sign_in_failures_per_account, self.sign_in_failures_per_address) < 1:
@@ -156,6 +162,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             "day_starts_at_hour",
             "upload_max_bytes",
             "leech_threshold",
+            "toward_date_days",
             "sign_in_failures_per_account",
             "sign_in_failures_per_address",
         ):
@@ -164,7 +171,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             if value is None or isinstance(value, date):
                 return value
             return date.fromisoformat(str(value)) if str(value).strip() else None
-        if name in ("fuzz", "accounts", "signup"):
+        if name in ("fuzz", "accounts", "signup", "schedule_toward_date"):
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
         if name == "secure_cookies":
             return str(value).strip().lower()

@@ -43,6 +43,46 @@ def day_bounds(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
     return start.astimezone(now.tzinfo), (start + timedelta(days=1)).astimezone(now.tzinfo)
 
 
+def session_queue(
+    store: Store,
+    settings: Settings,
+    user: int,
+    flt: QueueFilter,
+    *,
+    now: datetime,
+    reviewed: int = 0,
+    limit: int | None = None,
+    cram: bool = False,
+) -> list[CardView]:
+    """The cards a session that has rated ``reviewed`` cards shows next, best first.
+
+    Computed afresh from the store, so a session kept as a few numbers (the web's) is
+    rebuilt on any process: cards due now (within today's review limit), then new cards
+    (within the new limit), then learning cards due within :data:`LEARN_AHEAD` — last, so a
+    card just rated Again is not shown straight back while others wait. Cram walks all
+    matching cards in bank order, skipping the ``reviewed`` already seen.
+    """
+    room = 10_000 if limit is None else limit - reviewed
+    if room <= 0:
+        return []
+    if cram:
+        return store.all_cards(user, flt, reviewed + room)[reviewed:]
+    start, end = day_bounds(now, settings)
+    done = store.day_counts(user, start)
+    review_room = max(settings.reviews_per_day - done.reviews_done, 0)
+    due = store.due_cards(user, end, flt, room)
+    learning = [c for c in due if c.state.phase is not CardPhase.REVIEW]
+    reviews = [c for c in due if c.state.phase is CardPhase.REVIEW][:review_room]
+    ready = [c for c in learning if c.state.due is None or c.state.due <= now]
+    ahead = [
+        c for c in learning if c.state.due is not None and now < c.state.due <= now + LEARN_AHEAD
+    ]
+    first = ready + reviews
+    new_room = min(max(settings.new_per_day - done.new_done, 0), max(room - len(first), 0))
+    new = store.new_cards(user, flt, new_room) if new_room else []
+    return (first + new + ahead)[:room]
+
+
 @dataclass
 class Summary:
     reviewed: int = 0

@@ -72,7 +72,7 @@ def test_following_the_plan_after_a_break_reaches_a_higher_target() -> None:
     )
     assert before.overall.studied == 150 and before.overall.on_date < 0.85
     plan = before.plan
-    days, reached = follow(
+    _, reached = follow(
         learner,
         deck,
         [d.new for d in plan.days],

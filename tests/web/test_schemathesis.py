@@ -21,8 +21,6 @@ from schemathesis import APIOperation, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
-from prepdeck.web.errors import NotFound
-from prepdeck.web.sessions import SessionRegistry
 from tests.web.conftest import csrf
 
 TOKEN = "schemathesis-csrf-token-0123456789abcdef"
@@ -42,20 +40,16 @@ class Fuzzing:
         self.sid = ""
 
     def live_session(self) -> tuple[str, int | None]:
-        """A session id the registry knows with a card to show (a new session if the fuzzer
-        ended, emptied or evicted the last one) and that card's item."""
-        registry: SessionRegistry = self.app.state.sessions
-        try:
-            live = registry.get(self.sid)
-        except NotFound:
-            live = None
-        if live is None or live.finished or live.practice.next() is None:
+        """A session id with a card to show (a new session if the fuzzer ended or emptied the
+        last one) and that card's item."""
+        step = self.client.get(f"/api/practice/{self.sid}") if self.sid else None
+        if step is None or step.status_code != 200 or step.json().get("done"):
             started = self.client.post("/api/practice", json={}, headers=csrf(self.client))
             assert started.status_code == 201, started.text
             self.sid = started.json()["session"]
-            live = registry.get(self.sid)
-        view = live.practice.next()
-        return self.sid, None if view is None else view.item_pk
+            step = self.client.get(f"/api/practice/{self.sid}")
+        card = step.json().get("card")
+        return self.sid, None if card is None else int(card["item_pk"])
 
     def aim(self, case: schemathesis.Case[Any]) -> None:
         """Every other example: a live session, and its current card where an item is named."""

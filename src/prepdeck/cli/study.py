@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, TextIO
 
 import typer
@@ -19,10 +19,12 @@ from rich.table import Table
 
 from prepdeck.cli.context import Context, open_context
 from prepdeck.cli.feedback import show_feedback
+from prepdeck.cli.readiness_view import readiness_view
 from prepdeck.grading.service import bands_from, grade_item
 from prepdeck.grading.types import Grade
 from prepdeck.model import Item
 from prepdeck.practice import PracticeSession, day_bounds
+from prepdeck.readiness import NoInterviewDate, Readiness, ReadinessError, readiness_for
 from prepdeck.scheduling import Rating, humanise, utcnow
 from prepdeck.storage import QueueFilter
 from prepdeck.textmath import math_to_text
@@ -277,13 +279,63 @@ def practice(
         out.print(f"Next card due in {humanise(summary.next_due - utcnow())}.")
 
 
-def status(database: DatabaseOpt = None) -> None:
-    """Due today, new, learned and retention so far, per topic."""
+def status(
+    interview: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="Interview date (YYYY-MM-DD) for this look; default: interview_date in settings.",
+            show_default=False,
+        ),
+    ] = None,
+    target: Annotated[
+        float | None,
+        typer.Option(
+            "--target",
+            min=0.5,
+            max=0.99,
+            help="Expected recall to reach on the date (default: desired_retention).",
+            show_default=False,
+        ),
+    ] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Due today, new, learned and retention so far, per topic; and readiness for your
+    interview: expected recall per topic on the date, the plan to reach the target (new and
+    review cards a day) and a plot of where it leads.
+
+    Example: `prepdeck status --date 2026-12-15 --target 0.85`. Set interview_date in
+    settings (web Settings page or config.toml) to see readiness every time; with
+    schedule_toward_date = true, practice schedules every card into the last days before it.
+    """
     with open_context(database) as ctx:
         now = utcnow()
         start, end = day_bounds(now, ctx.settings)
         rows = ctx.store.topic_status(ctx.user, now, end)
         done = ctx.store.day_counts(ctx.user, start)
+        ready: Readiness | str | None = None
+        try:
+            ready = readiness_for(
+                ctx.store,
+                ctx.scheduler,
+                ctx.user,
+                interview_date=interview.date() if interview else None,
+                target=target,
+                now=now,
+                date_field="--date" if interview else "interview_date",
+                target_field="--target",
+            )
+        except NoInterviewDate:
+            ready = (
+                "[dim]Readiness: no interview date set. Try [bold]prepdeck status --date "
+                "2026-12-15[/], or set interview_date in settings (web Settings page, "
+                "config.toml or PREPDECK_INTERVIEW_DATE) to keep it.[/]"
+            )
+        except ReadinessError as exc:
+            field = exc.location.file if exc.location else "readiness"
+            Console(stderr=True).print(f"error: {field}: {exc.message}", highlight=False)
+            raise typer.Exit(2) from None
     table = Table(title="prepdeck status", show_footer=True)
     total = {
         k: sum(getattr(r, k) for r in rows)
@@ -311,3 +363,5 @@ def status(database: DatabaseOpt = None) -> None:
         f"(limit {ctx.settings.new_per_day}) · "
         f"reviewed today: {done.new_done + done.reviews_done} · retention so far: {overall}"
     )
+    out.print()
+    out.print(ready if isinstance(ready, str) else readiness_view(ready, out))

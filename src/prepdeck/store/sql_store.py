@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from prepdeck.errors import Location
 from prepdeck.model import Item
-from prepdeck.scheduling import NEW_CARD, CardPhase, CardState, utcnow
+from prepdeck.scheduling import CardPhase, CardState, utcnow
 from prepdeck.storage import (
     CardView,
     ConcurrentUpdate,
@@ -46,6 +46,7 @@ from prepdeck.store.base import StoreBase
 from prepdeck.store.cards_admin import CardAdminQueries
 from prepdeck.store.engine import StoreError
 from prepdeck.store.mocks import MockQueries
+from prepdeck.store.review_write import write_review
 from prepdeck.store.rows import (
     VIEW_COLUMNS,
     filtered,
@@ -53,7 +54,7 @@ from prepdeck.store.rows import (
     to_review_record,
     to_view,
 )
-from prepdeck.store.tables import banks, cards, item_versions, items, reviews, sessions, users
+from prepdeck.store.tables import banks, cards, items, reviews, sessions, users
 from prepdeck.store.web_state import WebStateQueries
 
 
@@ -177,59 +178,9 @@ class SqlStore(MockQueries, AccountQueries, WebStateQueries, CardAdminQueries, S
 
         Raises :class:`ConcurrentUpdate` when the card changed since ``view`` was read.
         """
-        before = view.state
         try:
             with self._begin() as conn:
-                card_id = view.card_id
-                if card_id is None:
-                    state = new_state or NEW_CARD
-                    card_id = conn.execute(
-                        insert(cards).values(
-                            user_id=user,
-                            item_id=view.item_pk,
-                            suspended=False,
-                            version=1,
-                            **state_columns(state),
-                        )
-                    ).inserted_primary_key[0]
-                elif new_state is not None:
-                    changed = conn.execute(
-                        update(cards)
-                        .where(cards.c.id == card_id, cards.c.version == view.version)
-                        .values(version=cards.c.version + 1, **state_columns(new_state))
-                    ).rowcount
-                    if changed != 1:
-                        raise ConcurrentUpdate("the card changed in another session")
-                version_id = conn.execute(
-                    select(item_versions.c.id)
-                    .join(items, items.c.id == item_versions.c.item_id)
-                    .where(
-                        item_versions.c.item_id == view.item_pk,
-                        item_versions.c.content_hash == items.c.content_hash,
-                    )
-                ).scalar()
-                result = conn.execute(
-                    insert(reviews).values(
-                        user_id=user,
-                        card_id=card_id,
-                        item_version_id=version_id,
-                        session_id=review.session_id,
-                        kind="review" if new_state is not None else "cram",
-                        rating=int(review.rating),
-                        reviewed_at=review.reviewed_at,
-                        duration_ms=review.duration_ms,
-                        typed_answer=review.typed_answer,
-                        grade=review.grade,
-                        proposed_rating=int(review.proposed_rating)
-                        if review.proposed_rating
-                        else None,
-                        was_new=before.phase is CardPhase.NEW,
-                        phase_before=int(before.phase),
-                        state_before=before.to_dict(),
-                        state_after=new_state.to_dict() if new_state else None,
-                    )
-                )
-                return int(result.inserted_primary_key[0])
+                return write_review(conn, user, view, new_state, review)
         except IntegrityError:
             raise ConcurrentUpdate("the card was created in another session") from None
 

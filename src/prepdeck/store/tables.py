@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -219,4 +220,55 @@ sign_in_attempts = Table(
     Column("attempted_at", UTCDateTime, nullable=False),
     Index("ix_sign_in_attempts_account", "account", "attempted_at"),
     Index("ix_sign_in_attempts_address", "address", "attempted_at"),
+)
+
+# Web state (issue 9): what a request needs from earlier requests lives here, not in a worker's
+# memory, so any worker serves any request and a restart loses nothing.
+practice_states = Table(
+    "practice_states",
+    metadata,
+    Column("id", String(32), primary_key=True),  # the random id in /practice/{sid}
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=False),
+    Column("filters", JSON, nullable=False),
+    Column("max_cards", Integer, nullable=True),
+    Column("cram", Boolean, nullable=False),
+    Column("shown_item_id", Integer, ForeignKey("items.id"), nullable=True),
+    Column("shown_at", UTCDateTime, nullable=True),
+    Column("typed_answer", Text, nullable=True),
+    Column("grade", Float, nullable=True),
+    Column("proposed_rating", Integer, nullable=True),
+    Column("reviewed", Integer, nullable=False),
+    Column("again", Integer, nullable=False),
+    Column("remaining", Integer, nullable=False),
+    Column("next_due", UTCDateTime, nullable=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Column("version", Integer, nullable=False),  # bumped by every change: one writer wins
+    Index("ix_practice_states_user", "user_id", "started_at"),
+)
+
+rate_requests = Table(
+    "rate_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("request_key", String(64), nullable=False),  # client-chosen: a retry is answered once
+    Column("practice_id", String(32), ForeignKey("practice_states.id"), nullable=False),
+    Column("review_id", Integer, ForeignKey("reviews.id"), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "request_key"),
+)
+
+pending_imports = Table(
+    "pending_imports",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("filename", String(300), nullable=False),
+    Column("data", LargeBinary, nullable=False),  # the upload as sent; checked again on add
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_pending_imports_user", "user_id", "created_at"),
 )

@@ -1,9 +1,375 @@
-"""Web state kept in the database so any worker serves any request (issue 9)."""
+"""Web state kept in the database so any worker serves any request (issue 9).
+
+A web practice session is a row of a few numbers (its filter, limit, the card shown, the typed
+answer and grade, counts); the queue itself is recomputed from the cards. A rating may carry a
+client-chosen request key, stored under a unique constraint in the rating's own transaction, so a
+retried rating is answered with the first one's review and never logged twice. Checked uploads
+wait for "Add to my banks" as the bytes sent. Every read and write names the user: another
+user's id reads as absent.
+"""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from prepdeck.scheduling import CardState, Rating, utcnow
+from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.base import StoreBase
+from prepdeck.store.review_write import write_review
+from prepdeck.store.rows import VIEW_COLUMNS, to_view
+from prepdeck.store.tables import (
+    banks,
+    cards,
+    items,
+    pending_imports,
+    practice_states,
+    rate_requests,
+    reviews,
+    sessions,
+)
+
+#: Checked uploads kept per user; the oldest goes first.
+MAX_PENDING_IMPORTS = 8
+
+
+class StaleState(Exception):
+    """The practice session changed since it was read (another tab or a double click won)."""
+
+
+class DuplicateRequest(Exception):
+    """The request key was already used by this user (see :meth:`WebStateQueries.rated_request`)."""
+
+
+@dataclass(frozen=True)
+class PracticeState:
+    """One web practice session as stored. ``version`` guards every change."""
+
+    sid: str
+    user: int
+    session_id: int
+    flt: QueueFilter
+    limit: int | None
+    cram: bool
+    shown_pk: int | None
+    shown_at: datetime | None
+    typed: str | None
+    grade: float | None
+    proposed: Rating | None
+    reviewed: int
+    again: int
+    remaining: int
+    next_due: datetime | None
+    started_at: datetime
+    finished_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class RatedRequest:
+    """A rating already saved under a request key."""
+
+    sid: str
+    review_id: int
+    item_pk: int
+    rating: Rating
+
+
+def _filter(data: Any) -> QueueFilter:
+    data = data if isinstance(data, dict) else {}
+    return QueueFilter(**{k: tuple(v) for k, v in data.items() if k in QueueFilter.__annotations__})
+
+
+def _state(row: Any) -> PracticeState:
+    return PracticeState(
+        sid=row.id,
+        user=row.user_id,
+        session_id=row.session_id,
+        flt=_filter(row.filters),
+        limit=row.max_cards,
+        cram=row.cram,
+        shown_pk=row.shown_item_id,
+        shown_at=row.shown_at,
+        typed=row.typed_answer,
+        grade=row.grade,
+        proposed=None if row.proposed_rating is None else Rating(row.proposed_rating),
+        reviewed=row.reviewed,
+        again=row.again,
+        remaining=row.remaining,
+        next_due=row.next_due,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        version=row.version,
+    )
 
 
 class WebStateQueries(StoreBase):
     """Part of :class:`~prepdeck.store.sql_store.SqlStore`."""
+
+    # practice sessions -------------------------------------------------------------------
+    def start_practice(
+        self, user: int, flt: QueueFilter, limit: int | None, cram: bool
+    ) -> PracticeState:
+        """A new web practice session (and its row in the session log), nothing shown yet."""
+        now = utcnow()
+        sid = secrets.token_urlsafe(12)
+        with self._begin() as conn:
+            session_id = conn.execute(
+                insert(sessions).values(
+                    user_id=user,
+                    mode="cram" if cram else "review",
+                    filters=flt.to_dict(),
+                    started_at=now,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(practice_states).values(
+                    id=sid,
+                    user_id=user,
+                    session_id=session_id,
+                    filters=flt.to_dict(),
+                    max_cards=limit,
+                    cram=cram,
+                    reviewed=0,
+                    again=0,
+                    remaining=0,
+                    started_at=now,
+                    version=1,
+                )
+            )
+            row = conn.execute(select(practice_states).where(practice_states.c.id == sid)).one()
+        return _state(row)
+
+    def practice_state(self, user: int, sid: str) -> PracticeState | None:
+        with self._begin() as conn:
+            row = conn.execute(
+                select(practice_states).where(
+                    practice_states.c.id == sid, practice_states.c.user_id == user
+                )
+            ).first()
+        return None if row is None else _state(row)
+
+    def practice_with_card(
+        self, user: int, sid: str
+    ) -> tuple[PracticeState, CardView | None] | None:
+        """The session and the card it shows (one transaction): what a card page needs."""
+        with self._begin() as conn:
+            row = conn.execute(
+                select(practice_states).where(
+                    practice_states.c.id == sid, practice_states.c.user_id == user
+                )
+            ).first()
+            if row is None:
+                return None
+            state = _state(row)
+            if state.shown_pk is None:
+                return state, None
+            joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
+                cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
+            )
+            card = (
+                conn.execute(
+                    select(*VIEW_COLUMNS).select_from(joined).where(items.c.id == state.shown_pk)
+                )
+                .mappings()
+                .first()
+            )
+        return state, None if card is None else to_view(card)
+
+    def _change(self, state: PracticeState, **values: Any) -> PracticeState:
+        """Apply ``values`` if the session is still at ``state.version``; else StaleState."""
+        table = practice_states
+        with self._begin() as conn:
+            changed = conn.execute(
+                update(table)
+                .where(
+                    table.c.id == state.sid,
+                    table.c.user_id == state.user,
+                    table.c.version == state.version,
+                )
+                .values(version=table.c.version + 1, **values)
+            ).rowcount
+            if changed != 1:
+                raise StaleState(state.sid)
+            row = conn.execute(select(table).where(table.c.id == state.sid)).one()
+        return _state(row)
+
+    def show_card(self, state: PracticeState, item_pk: int, remaining: int) -> PracticeState:
+        """Make ``item_pk`` the card shown (typed answer and grade cleared)."""
+        return self._change(
+            state,
+            shown_item_id=item_pk,
+            shown_at=utcnow(),
+            typed_answer=None,
+            grade=None,
+            proposed_rating=None,
+            remaining=remaining,
+        )
+
+    def save_check(
+        self, state: PracticeState, typed: str, grade: float, proposed: Rating
+    ) -> PracticeState:
+        """Keep the typed answer and its grade for the rating of the card shown."""
+        return self._change(state, typed_answer=typed, grade=grade, proposed_rating=int(proposed))
+
+    def finish_practice(self, state: PracticeState) -> PracticeState:
+        now = utcnow()
+        done = self._change(state, finished_at=now, shown_item_id=None, remaining=0)
+        with self._begin() as conn:
+            conn.execute(
+                update(sessions).where(sessions.c.id == state.session_id).values(ended_at=now)
+            )
+        return done
+
+    def rate_practice(
+        self,
+        state: PracticeState,
+        view: CardView,
+        new_state: CardState | None,
+        review: ReviewInput,
+        request_key: str | None = None,
+    ) -> int:
+        """Log a rating of the card shown, count it in the session, keep ``request_key``: one
+        transaction. Returns the review id.
+
+        Raises :class:`StaleState` when the session moved on meanwhile, ConcurrentUpdate when
+        the card changed elsewhere (reload it and rate again), and :class:`DuplicateRequest`
+        when the request key was already used (see :meth:`rated_request`).
+        """
+        table = practice_states
+        next_due = state.next_due
+        if new_state is not None and new_state.due is not None:
+            next_due = new_state.due if next_due is None else min(next_due, new_state.due)
+        try:
+            with self._begin() as conn:
+                # the session row first: a second writer waits here, then finds a new version
+                changed = conn.execute(
+                    update(table)
+                    .where(
+                        table.c.id == state.sid,
+                        table.c.user_id == state.user,
+                        table.c.version == state.version,
+                    )
+                    .values(
+                        version=table.c.version + 1,
+                        reviewed=table.c.reviewed + 1,
+                        again=table.c.again + int(review.rating is Rating.AGAIN),
+                        next_due=next_due,
+                        shown_item_id=None,
+                        typed_answer=None,
+                        grade=None,
+                        proposed_rating=None,
+                    )
+                ).rowcount
+                if changed != 1:
+                    raise StaleState(state.sid)
+                review_id = write_review(conn, state.user, view, new_state, review)
+                if request_key is not None:
+                    conn.execute(
+                        insert(rate_requests).values(
+                            user_id=state.user,
+                            request_key=request_key,
+                            practice_id=state.sid,
+                            review_id=review_id,
+                            item_id=view.item_pk,
+                            rating=int(review.rating),
+                            created_at=review.reviewed_at,
+                        )
+                    )
+        except IntegrityError:
+            if request_key is not None and self.rated_request(state.user, request_key):
+                raise DuplicateRequest(request_key) from None
+            raise ConcurrentUpdate("the card was created in another session") from None
+        return review_id
+
+    def rated_request(self, user: int, request_key: str) -> RatedRequest | None:
+        """The rating saved under ``request_key`` by ``user``, if any."""
+        with self._begin() as conn:
+            row = conn.execute(
+                select(rate_requests).where(
+                    rate_requests.c.user_id == user, rate_requests.c.request_key == request_key
+                )
+            ).first()
+        if row is None:
+            return None
+        return RatedRequest(row.practice_id, row.review_id, row.item_id, Rating(row.rating))
+
+    def after_undo(self, state: PracticeState, item_pk: int, remaining: int) -> PracticeState:
+        """The session after an undo: counts from the log, the restored card shown."""
+        undone = select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+        with self._begin() as conn:
+            reviewed, again = conn.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(case((reviews.c.rating == 1, 1), else_=0)), 0),
+                )
+                .select_from(reviews)
+                .where(
+                    reviews.c.user_id == state.user,
+                    reviews.c.session_id == state.session_id,
+                    reviews.c.kind.in_(("review", "cram")),
+                    reviews.c.id.not_in(undone),
+                )
+            ).one()
+        return self._change(
+            state,
+            reviewed=int(reviewed),
+            again=int(again),
+            shown_item_id=item_pk,
+            shown_at=utcnow(),
+            typed_answer=None,
+            grade=None,
+            proposed_rating=None,
+            remaining=remaining,
+        )
+
+    # pending imports ---------------------------------------------------------------------
+    def put_pending_import(self, user: int, filename: str, data: bytes) -> str:
+        """Keep a checked upload for the add step; its token. Old ones beyond the cap go."""
+        token = secrets.token_urlsafe(16)
+        with self._begin() as conn:
+            conn.execute(
+                insert(pending_imports).values(
+                    token=token, user_id=user, filename=filename, data=data, created_at=utcnow()
+                )
+            )
+            keep = (
+                select(pending_imports.c.token)
+                .where(pending_imports.c.user_id == user)
+                .order_by(pending_imports.c.created_at.desc(), pending_imports.c.token)
+                .limit(MAX_PENDING_IMPORTS)
+            )
+            conn.execute(
+                delete(pending_imports).where(
+                    pending_imports.c.user_id == user,
+                    pending_imports.c.token.not_in(keep.scalar_subquery()),
+                )
+            )
+        return token
+
+    def pending_import(self, user: int, token: str, ttl: timedelta) -> tuple[str, bytes] | None:
+        """(filename, data) of a pending upload of ``user`` younger than ``ttl``, else None."""
+        with self._begin() as conn:
+            row = conn.execute(
+                select(pending_imports.c.filename, pending_imports.c.data).where(
+                    pending_imports.c.token == token,
+                    pending_imports.c.user_id == user,
+                    pending_imports.c.created_at >= utcnow() - ttl,
+                )
+            ).first()
+        return None if row is None else (str(row.filename), bytes(row.data))
+
+    def drop_pending_import(self, user: int, token: str) -> bool:
+        """Remove a pending upload; False when it was already gone (added by another request)."""
+        with self._begin() as conn:
+            gone = conn.execute(
+                delete(pending_imports).where(
+                    pending_imports.c.token == token, pending_imports.c.user_id == user
+                )
+            ).rowcount
+        return bool(gone == 1)

@@ -26,10 +26,8 @@ from prepdeck.web import (
     stats,
     user_settings,
 )
-from prepdeck.web.import_service import PendingImports
 from prepdeck.web.markup import markdown_html
 from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
-from prepdeck.web.sessions import SessionRegistry
 from prepdeck.web.upload_limit import UploadLimitMiddleware
 
 HERE = Path(__file__).parent
@@ -69,7 +67,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.sessions.close_all()
         if context is None:
             ctx.close()
 
@@ -85,9 +82,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
         redoc_url=None,
     )
     app.state.ctx = ctx
-    app.state.sessions = SessionRegistry()
     app.state.templates = make_templates()
-    app.state.imports = PendingImports()
     app.add_middleware(UploadLimitMiddleware, max_bytes=ctx.settings.upload_max_bytes)
     app.add_middleware(SecurityMiddleware)
     errors.install(app)

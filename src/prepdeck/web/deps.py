@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse
 
 from prepdeck.store.context import Context
 from prepdeck.web.security import BANK_CONTENT_POLICY
-from prepdeck.web.sessions import SessionRegistry
 
 #: Full pages that render bank markdown, where mermaid diagrams may be drawn.
 BANK_CONTENT_PAGES = frozenset({"browse_topic.html", "practice.html"})
@@ -19,11 +18,6 @@ async def get_ctx(request: Request) -> Context:
     # async: a sync dependency would cost a thread-pool hop on every request
     ctx: Context = request.app.state.ctx
     return ctx
-
-
-async def get_sessions(request: Request) -> SessionRegistry:
-    sessions: SessionRegistry = request.app.state.sessions
-    return sessions
 
 
 def is_htmx(request: Request) -> bool:

@@ -12,7 +12,6 @@ from prepdeck.upload import UploadError, UploadTooLarge
 from prepdeck.web import import_service
 from prepdeck.web.deps import get_ctx, page
 from prepdeck.web.errors import problem
-from prepdeck.web.import_service import PendingImports
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
@@ -20,14 +19,6 @@ Token = Annotated[str, Path(min_length=10, max_length=64, pattern=r"^[A-Za-z0-9_
 Upload = Annotated[
     UploadFile | None, File(description="A .md/.markdown page or a .zip of a folder of pages.")
 ]
-
-
-def get_pending(request: Request) -> PendingImports:
-    pending: PendingImports = request.app.state.imports
-    return pending
-
-
-Pending = Annotated[PendingImports, Depends(get_pending)]
 
 
 def _read(ctx: Context, file: UploadFile | None) -> tuple[str, bytes]:
@@ -54,26 +45,26 @@ def import_page(request: Request, ctx: Ctx) -> HTMLResponse:
 
 
 @router.post("/import", response_class=HTMLResponse, include_in_schema=False)
-def import_form(request: Request, ctx: Ctx, pending: Pending, file: Upload = None) -> HTMLResponse:
+def import_form(request: Request, ctx: Ctx, file: Upload = None) -> HTMLResponse:
     try:
-        report = import_service.check(ctx, pending, *_read(ctx, file))
+        report = import_service.check(ctx, *_read(ctx, file))
     except UploadError as exc:
         return page(request, "import.html", _values(ctx, error=str(exc)), _status(exc))
     return page(request, "import.html", _values(ctx, report=report))
 
 
 @router.post("/import/{token}/add", response_class=HTMLResponse, include_in_schema=False)
-def add_form(request: Request, token: Token, ctx: Ctx, pending: Pending) -> HTMLResponse:
-    done = import_service.add(ctx, pending, token)
+def add_form(request: Request, token: Token, ctx: Ctx) -> HTMLResponse:
+    done = import_service.add(ctx, token)
     return page(request, "import_added.html", {"done": done})
 
 
 @router.post("/api/import", tags=["import"], response_model=None)
-def import_api(request: Request, ctx: Ctx, pending: Pending, file: Upload = None) -> Any:
+def import_api(request: Request, ctx: Ctx, file: Upload = None) -> Any:
     """Check an upload: the lint report with the offending lines, and a ``token`` for the add
     step when it has no errors. Nothing is stored yet."""
     try:
-        return import_service.check(ctx, pending, *_read(ctx, file)).to_dict()
+        return import_service.check(ctx, *_read(ctx, file)).to_dict()
     except UploadError as exc:
         title = "Upload too large" if isinstance(exc, UploadTooLarge) else "Upload refused"
         response: Response = problem(request, _status(exc), title, str(exc))
@@ -81,6 +72,6 @@ def import_api(request: Request, ctx: Ctx, pending: Pending, file: Upload = None
 
 
 @router.post("/api/import/{token}/add", tags=["import"])
-def add_api(token: Token, ctx: Ctx, pending: Pending) -> dict[str, Any]:
+def add_api(token: Token, ctx: Ctx) -> dict[str, Any]:
     """Add a checked upload to your banks (one transaction): counts added/updated/retired."""
-    return import_service.add(ctx, pending, token).to_dict()
+    return import_service.add(ctx, token).to_dict()

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Form, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -18,15 +17,24 @@ from prepdeck.scheduling import Rating
 from prepdeck.storage import QueueFilter
 from prepdeck.store.context import Context
 from prepdeck.web import services, sessions
-from prepdeck.web.deps import get_ctx, get_sessions, is_htmx, page
-from prepdeck.web.sessions import MAX_ANSWER_CHARS, SessionRegistry
+from prepdeck.web.deps import get_ctx, is_htmx, page
+from prepdeck.web.sessions import MAX_ANSWER_CHARS
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
-Registry = Annotated[SessionRegistry, Depends(get_sessions)]
+Sid = Annotated[str, Path(min_length=1, max_length=32)]
 ItemPk = Annotated[int, Form(ge=1)]
 Answer = Annotated[str, Form(max_length=MAX_ANSWER_CHARS)]
 RatingField = Annotated[int, Form(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy")]
+KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        pattern=KEY_PATTERN,
+        description="A key of your choice (8-64 letters, digits, - or _), new for each rating: "
+        "a retry with the same key saves nothing twice and answers with the first review id.",
+    ),
+]
 
 
 class StartRequest(BaseModel):
@@ -47,26 +55,33 @@ class RateRequest(BaseModel):
     answer: str | None = Field(default=None, max_length=MAX_ANSWER_CHARS)
 
 
-def _start(ctx: Context, registry: SessionRegistry, body: StartRequest) -> sessions.LiveSession:
+def _start(ctx: Context, body: StartRequest) -> sessions.CardStep | sessions.SummaryData:
     flt = QueueFilter(
         topics=tuple(t for t in body.topics if t),
         difficulties=tuple(str(d) for d in body.difficulties),
     )
-    return registry.start(ctx, flt, body.limit, body.cram)
+    return sessions.start(ctx, flt, body.limit, body.cram)
 
 
 def _step_page(
-    request: Request, live: sessions.LiveSession, status_code: int = 200, **extra: Any
+    request: Request,
+    ctx: Context,
+    sid: str,
+    status_code: int = 200,
+    step: sessions.CardStep | sessions.SummaryData | None = None,
+    **extra: Any,
 ) -> HTMLResponse:
-    step = sessions.current(live)
+    step = step or sessions.current(ctx, sid)
     name = "_practice_step.html" if is_htmx(request) else "practice.html"
     return page(request, name, {"step": step, **extra}, status_code)
 
 
-def _after_post(request: Request, live: sessions.LiveSession) -> Response:
+def _after_post(
+    request: Request, ctx: Context, sid: str, step: sessions.CardStep | sessions.SummaryData
+) -> Response:
     if is_htmx(request):
-        return _step_page(request, live)
-    return RedirectResponse(f"/practice/{live.sid}", status_code=303)
+        return _step_page(request, ctx, sid, step=step)
+    return RedirectResponse(f"/practice/{sid}", status_code=303)
 
 
 # pages -------------------------------------------------------------------------------------
@@ -82,7 +97,6 @@ def start_page(request: Request, ctx: Ctx) -> HTMLResponse:
 @router.post("/practice", include_in_schema=False)
 def start_form(
     ctx: Ctx,
-    registry: Registry,
     topic: Annotated[str, Form(max_length=200)] = "",
     difficulty: Annotated[Difficulty | None, Form()] = None,
     limit: Annotated[int | None, Form(ge=1, le=1000)] = None,
@@ -94,26 +108,20 @@ def start_form(
         limit=limit,
         cram=cram,
     )
-    live = _start(ctx, registry, body)
-    return RedirectResponse(f"/practice/{live.sid}", status_code=303)
+    step = _start(ctx, body)
+    return RedirectResponse(f"/practice/{step.sid}", status_code=303)
 
 
 @router.get("/practice/{sid}", response_class=HTMLResponse, include_in_schema=False)
-async def step_page(request: Request, sid: str, registry: Registry) -> HTMLResponse:
-    # The hot path: showing a card needs no store access, so it renders on the event loop
-    # (no thread-pool hop); only the request that ends the session writes, in a thread.
-    live = registry.get(sid)
-    if sessions.ends_now(live):
-        return await run_in_threadpool(_step_page, request, live)
-    return _step_page(request, live)
+def step_page(request: Request, sid: Sid, ctx: Ctx) -> HTMLResponse:
+    return _step_page(request, ctx, sid)
 
 
 @router.post("/practice/{sid}/check", response_class=HTMLResponse, include_in_schema=False)
 def check_form(
-    request: Request, sid: str, ctx: Ctx, registry: Registry, item_pk: ItemPk, answer: Answer = ""
+    request: Request, sid: Sid, ctx: Ctx, item_pk: ItemPk, answer: Answer = ""
 ) -> HTMLResponse:
-    live = registry.get(sid)
-    checked = sessions.check(ctx, live, item_pk, answer)
+    checked = sessions.check(ctx, sid, item_pk, answer)
     if is_htmx(request):
         return page(request, "_feedback.html", {"step": checked.step, "check": checked})
     return page(request, "practice.html", {"step": checked.step, "check": checked})
@@ -121,96 +129,99 @@ def check_form(
 
 @router.get("/practice/{sid}/reveal", response_class=HTMLResponse, include_in_schema=False)
 def reveal_page(
-    request: Request, sid: str, registry: Registry, item_pk: Annotated[int, Query(ge=1)]
+    request: Request, sid: Sid, ctx: Ctx, item_pk: Annotated[int, Query(ge=1)]
 ) -> HTMLResponse:
-    live = registry.get(sid)
-    shown = sessions.reveal(live, item_pk)
+    shown = sessions.reveal(ctx, sid, item_pk)
     if is_htmx(request):
         return page(request, "_reveal.html", {"reveal": shown})
-    return _step_page(request, live, reveal=shown)
+    return _step_page(request, ctx, sid, reveal=shown)
 
 
 @router.get("/practice/{sid}/hint", response_class=HTMLResponse, include_in_schema=False)
 def hint_page(
-    request: Request, sid: str, registry: Registry, item_pk: Annotated[int, Query(ge=1)]
+    request: Request, sid: Sid, ctx: Ctx, item_pk: Annotated[int, Query(ge=1)]
 ) -> HTMLResponse:
-    live = registry.get(sid)
-    shown = sessions.reveal(live, item_pk)
+    shown = sessions.reveal(ctx, sid, item_pk)
     if is_htmx(request):
         return page(request, "_hints.html", {"hints": shown.item.hints})
-    return _step_page(request, live, hints=shown.item.hints)
+    return _step_page(request, ctx, sid, hints=shown.item.hints)
 
 
 @router.post("/practice/{sid}/rate", include_in_schema=False)
 def rate_form(
     request: Request,
-    sid: str,
-    registry: Registry,
+    sid: Sid,
+    ctx: Ctx,
     item_pk: ItemPk,
     rating: RatingField,
     answer: Annotated[str | None, Form(max_length=MAX_ANSWER_CHARS)] = None,
+    request_key: Annotated[str | None, Form(pattern=KEY_PATTERN)] = None,
 ) -> Response:
-    live = registry.get(sid)
-    sessions.rate(live, item_pk, Rating(rating), answer)
-    return _after_post(request, live)
+    rated = sessions.rate(ctx, sid, item_pk, Rating(rating), answer, request_key)
+    return _after_post(request, ctx, sid, rated.after)
 
 
 @router.post("/practice/{sid}/undo", include_in_schema=False)
-def undo_form(request: Request, sid: str, registry: Registry) -> Response:
-    live = registry.get(sid)
-    sessions.undo(live)
-    return _after_post(request, live)
+def undo_form(request: Request, sid: Sid, ctx: Ctx) -> Response:
+    _undone, step = sessions.undo(ctx, sid)
+    return _after_post(request, ctx, sid, step)
 
 
 @router.post("/practice/{sid}/finish", include_in_schema=False)
-def finish_form(request: Request, sid: str, registry: Registry) -> Response:
-    live = registry.get(sid)
-    sessions.finish(live)
-    return _after_post(request, live)
+def finish_form(request: Request, sid: Sid, ctx: Ctx) -> Response:
+    return _after_post(request, ctx, sid, sessions.finish(ctx, sid))
 
 
 # JSON API ----------------------------------------------------------------------------------
 @router.post("/api/practice", tags=["practice"], status_code=201)
-def start_api(body: StartRequest, ctx: Ctx, registry: Registry) -> dict[str, Any]:
-    """Start a session (due cards, then new ones, within today's limits); the first card."""
-    return sessions.current(_start(ctx, registry, body)).to_dict()
+def start_api(body: StartRequest, ctx: Ctx) -> dict[str, Any]:
+    """Start a session (due cards, then new ones, within today's limits); the first card.
+
+    The session lives in the database: any server process continues it, a restart keeps it."""
+    return _start(ctx, body).to_dict()
 
 
 @router.get("/api/practice/{sid}", tags=["practice"])
-def step_api(sid: str, registry: Registry) -> dict[str, Any]:
+def step_api(sid: Sid, ctx: Ctx) -> dict[str, Any]:
     """The current card with the interval each rating would give, or the summary when done."""
-    return sessions.current(registry.get(sid)).to_dict()
+    return sessions.current(ctx, sid).to_dict()
 
 
 @router.post("/api/practice/{sid}/check", tags=["practice"])
-def check_api(sid: str, body: CheckRequest, ctx: Ctx, registry: Registry) -> dict[str, Any]:
+def check_api(sid: Sid, body: CheckRequest, ctx: Ctx) -> dict[str, Any]:
     """Grade a typed answer: score, key points hit and missed, proposed rating."""
-    return sessions.check(ctx, registry.get(sid), body.item_pk, body.answer).to_dict()
+    return sessions.check(ctx, sid, body.item_pk, body.answer).to_dict()
 
 
 @router.get("/api/practice/{sid}/reveal", tags=["practice"])
-def reveal_api(
-    sid: str, registry: Registry, item_pk: Annotated[int, Query(ge=1)]
-) -> dict[str, Any]:
+def reveal_api(sid: Sid, ctx: Ctx, item_pk: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
     """The reference answer, references, hints and key points of the current card."""
-    return sessions.reveal(registry.get(sid), item_pk).to_dict()
+    return sessions.reveal(ctx, sid, item_pk).to_dict()
 
 
 @router.post("/api/practice/{sid}/rate", tags=["practice"])
-def rate_api(sid: str, body: RateRequest, registry: Registry) -> dict[str, Any]:
-    """Save a rating for the current card; the next card (or the summary)."""
-    live = registry.get(sid)
-    return sessions.rate(live, body.item_pk, Rating(body.rating), body.answer).to_dict()
+def rate_api(
+    sid: Sid,
+    body: RateRequest,
+    ctx: Ctx,
+    idempotency_key: IdempotencyKey = None,
+) -> dict[str, Any]:
+    """Save a rating for the current card; its review id and the next card (or the summary).
+
+    Send an ``Idempotency-Key`` header to retry safely: a repeat is answered with the first
+    rating's ``review_id`` and ``replayed: true``, and nothing is saved twice."""
+    rated = sessions.rate(ctx, sid, body.item_pk, Rating(body.rating), body.answer, idempotency_key)
+    return rated.to_dict()
 
 
 @router.post("/api/practice/{sid}/undo", tags=["practice"])
-def undo_api(sid: str, registry: Registry) -> dict[str, Any]:
+def undo_api(sid: Sid, ctx: Ctx) -> dict[str, Any]:
     """Undo the session's last rating; that card is current again."""
-    undone, step = sessions.undo(registry.get(sid))
+    undone, step = sessions.undo(ctx, sid)
     return {"undone": undone, "current": step.to_dict()}
 
 
 @router.post("/api/practice/{sid}/finish", tags=["practice"])
-def finish_api(sid: str, registry: Registry) -> dict[str, Any]:
+def finish_api(sid: Sid, ctx: Ctx) -> dict[str, Any]:
     """End the session now; its summary."""
-    return sessions.finish(registry.get(sid)).to_dict()
+    return sessions.finish(ctx, sid).to_dict()

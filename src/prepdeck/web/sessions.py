@@ -1,85 +1,33 @@
-"""Practice in the browser: live sessions by id, and the steps of a round (check, reveal, rate).
+"""Practice in the browser: the steps of a round (start, show, check, reveal, rate, undo, finish).
 
-A :class:`~prepdeck.practice.PracticeSession` keeps its queue in memory, so the app holds the
-open sessions in a :class:`SessionRegistry` (bounded; the oldest is finished when it is full).
-Every step names the item it acts on, so a stale tab or a double click cannot rate the wrong card.
+A session is a row in the store (:class:`~prepdeck.store.web_state.PracticeState`): its filter,
+limit, the card shown, the typed answer and grade, and counts. Each step reads it, acts and
+writes it back under its version, and the next card comes from the due/new queries
+(:func:`prepdeck.practice.session_queue`), so any worker serves any request and a restart
+loses nothing. Every step names the item it acts on, so a stale tab or a double click cannot
+rate the wrong card; a rating may carry a request key, so a retry after a lost answer is
+acknowledged once, with the first rating's review id.
 """
 
 from __future__ import annotations
 
-import secrets
-import threading
-import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from prepdeck.grading.service import bands_from, grade_item
 from prepdeck.grading.types import Grade
 from prepdeck.model import Item
-from prepdeck.practice import PracticeSession, Summary
-from prepdeck.scheduling import CardState, Rating, humanise
-from prepdeck.storage import CardView, QueueFilter
+from prepdeck.practice import MAX_RETRIES, session_queue
+from prepdeck.scheduling import Rating, humanise, utcnow
+from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.context import Context
+from prepdeck.store.web_state import DuplicateRequest, PracticeState, RatedRequest, StaleState
 from prepdeck.web.errors import Conflict, NotFound
 
-MAX_SESSIONS = 32
 MAX_ANSWER_CHARS = 20_000
-#: How long the intervals shown on the rating buttons of one card are reused (seconds).
-PREVIEW_TTL_S = 30.0
-
-
-@dataclass
-class LiveSession:
-    sid: str
-    practice: PracticeSession
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    shown_at: float = field(default_factory=time.monotonic)
-    shown_pk: int | None = None
-    typed: str | None = None
-    grade: Grade | None = None
-    finished: Summary | None = None
-    #: (card shown, its state, when, next interval per rating): page reloads reuse it.
-    previews: tuple[int, CardState, float, dict[Rating, timedelta]] | None = None
-
-
-class SessionRegistry:
-    """The open practice sessions of one app, by their random id."""
-
-    def __init__(self, limit: int = MAX_SESSIONS) -> None:
-        self.limit = limit
-        self._sessions: OrderedDict[str, LiveSession] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def start(
-        self, ctx: Context, flt: QueueFilter, limit: int | None = None, cram: bool = False
-    ) -> LiveSession:
-        practice = PracticeSession(
-            ctx.store, ctx.scheduler, ctx.settings, ctx.user, flt=flt, limit=limit, cram=cram
-        )
-        live = LiveSession(secrets.token_urlsafe(12), practice)
-        with self._lock:
-            self._sessions[live.sid] = live
-            while len(self._sessions) > self.limit:
-                _, old = self._sessions.popitem(last=False)
-                if old.finished is None:
-                    old.practice.finish()
-        return live
-
-    def get(self, sid: str) -> LiveSession:
-        with self._lock:
-            live = self._sessions.get(sid)
-        if live is None:
-            raise NotFound("this practice session has ended or never existed; start a new one")
-        return live
-
-    def close_all(self) -> None:
-        with self._lock:
-            for live in self._sessions.values():
-                if live.finished is None:
-                    live.practice.finish()
-            self._sessions.clear()
+#: How often a step re-reads a session another request changed meanwhile before giving up.
+STALE_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -149,84 +97,95 @@ class SummaryData:
         return {"session": self.sid, "done": True, **self.__dict__}
 
 
-def _previews(live: LiveSession, view: CardView) -> dict[Rating, timedelta]:
-    """The next interval per rating for ``view``, reused for the same card state briefly."""
-    now = time.monotonic()
-    cached = live.previews
-    if (
-        cached is not None
-        and cached[0] == view.item_pk
-        and cached[1] == view.state
-        and now - cached[2] < PREVIEW_TTL_S
-    ):
-        return cached[3]
-    previews = live.practice.preview(view)
-    live.previews = (view.item_pk, view.state, now, previews)
-    return previews
+def _load(ctx: Context, sid: str) -> tuple[PracticeState, CardView | None]:
+    found = ctx.store.practice_with_card(ctx.user, sid)
+    if found is None:
+        raise NotFound("this practice session has ended or never existed; start a new one")
+    return found
 
 
-def _choices(live: LiveSession, view: CardView) -> tuple[RatingChoice, ...]:
-    previews = _previews(live, view)
-    proposed = (
-        live.grade.rating if live.grade is not None and live.shown_pk == view.item_pk else None
-    )
-    return tuple(
-        RatingChoice(
-            r, "no change (cram)" if live.practice.cram else humanise(previews[r]), r is proposed
+def _advance(ctx: Context, state: PracticeState) -> tuple[PracticeState, CardView | None]:
+    """Show the next card of the queue, or end the session when there is none."""
+    for _attempt in range(STALE_RETRIES):
+        queue = session_queue(
+            ctx.store,
+            ctx.settings,
+            ctx.user,
+            state.flt,
+            now=utcnow(),
+            reviewed=state.reviewed,
+            limit=state.limit,
+            cram=state.cram,
         )
+        try:
+            if not queue:
+                return ctx.store.finish_practice(state), None
+            return ctx.store.show_card(state, queue[0].item_pk, len(queue)), queue[0]
+        except StaleState:  # another request moved the session on: take what it shows
+            state, view = _load(ctx, state.sid)
+            if state.finished_at is not None or view is not None:
+                return state, view
+    raise Conflict("this session keeps changing in another tab; reload")
+
+
+def _open(ctx: Context, sid: str) -> tuple[PracticeState, CardView | None]:
+    """The session and its card; a session with nothing shown yet moves to its next card."""
+    state, view = _load(ctx, sid)
+    if state.finished_at is None and view is None:
+        state, view = _advance(ctx, state)
+    return state, view
+
+
+def _step(ctx: Context, state: PracticeState, view: CardView) -> CardStep:
+    previews = ctx.scheduler.preview(view.state, utcnow())
+    proposed = state.proposed if state.shown_pk == view.item_pk else None
+    choices = tuple(
+        RatingChoice(r, "no change (cram)" if state.cram else humanise(previews[r]), r is proposed)
         for r in Rating
     )
+    total = state.reviewed + state.remaining
+    if state.limit is not None:
+        total = min(total, state.limit)
+    return CardStep(state.sid, state.reviewed + 1, total, view, choices, state.cram)
 
 
-def _summary(live: LiveSession) -> SummaryData:
-    summary = live.finished or live.practice.summary
-    practice = live.practice
-    next_in = None
-    if summary.next_due is not None:
-        next_in = humanise(summary.next_due - practice.clock())
+def _summary(state: PracticeState) -> SummaryData:
+    now = utcnow()
+    next_in = None if state.next_due is None else humanise(state.next_due - now)
+    elapsed = (state.finished_at or now) - state.started_at
     return SummaryData(
-        live.sid,
-        summary.reviewed,
-        summary.again,
-        summary.again_rate,
-        round(summary.elapsed.total_seconds(), 1),
+        state.sid,
+        state.reviewed,
+        state.again,
+        state.again / state.reviewed if state.reviewed else 0.0,
+        round(elapsed.total_seconds(), 1),
         next_in,
     )
 
 
-def ends_now(live: LiveSession) -> bool:
-    """Whether :func:`current` would end the session now (the one step that writes)."""
-    return live.finished is None and live.practice.next() is None
+def start(
+    ctx: Context, flt: QueueFilter, limit: int | None = None, cram: bool = False
+) -> CardStep | SummaryData:
+    """Start a session (due cards, then new ones, within today's limits); its first step."""
+    state = ctx.store.start_practice(ctx.user, flt, limit, cram)
+    return current(ctx, state.sid)
 
 
-def current(live: LiveSession) -> CardStep | SummaryData:
+def current(ctx: Context, sid: str) -> CardStep | SummaryData:
     """The card to answer now, or the summary once the session is over (which ends it)."""
-    practice = live.practice
-    view = None if live.finished else practice.next()
+    state, view = _open(ctx, sid)
     if view is None:
-        if live.finished is None:
-            live.finished = practice.finish()
-        return _summary(live)
-    if live.shown_pk != view.item_pk:
-        live.shown_pk, live.shown_at, live.typed, live.grade = (
-            view.item_pk,
-            time.monotonic(),
-            None,
-            None,
-        )
-    total = practice.position - 1 + practice.remaining
-    if practice.limit is not None:
-        total = min(total, practice.limit)
-    return CardStep(live.sid, practice.position, total, view, _choices(live, view), practice.cram)
+        return _summary(state)
+    return _step(ctx, state, view)
 
 
-def _current_view(live: LiveSession, item_pk: int) -> CardView:
-    view = None if live.finished else live.practice.next()
+def _shown(ctx: Context, sid: str, item_pk: int) -> tuple[PracticeState, CardView]:
+    state, view = _open(ctx, sid)
     if view is None:
         raise Conflict("this session is over; there is no card to act on")
     if view.item_pk != item_pk:
         raise Conflict(f"item {item_pk} is not the current card (it is {view.item_pk}); reload")
-    return view
+    return state, view
 
 
 @dataclass(frozen=True)
@@ -275,18 +234,18 @@ def highlight(grade: Grade, answer: str) -> tuple[Segment, ...]:
     return tuple(out)
 
 
-def check(ctx: Context, live: LiveSession, item_pk: int, answer: str) -> CheckData:
+def check(ctx: Context, sid: str, item_pk: int, answer: str) -> CheckData:
     """Grade a typed answer to the current card; the proposal pre-selects a rating."""
     answer = answer[:MAX_ANSWER_CHARS]
-    with live.lock:
-        view = _current_view(live, item_pk)
-        current(live)
-        grade = grade_item(
-            view.item, answer, ctx.settings, bands_from(ctx.store.user_settings(ctx.user))
-        )
-        live.typed, live.grade = answer, grade
-        step = current(live)
-    assert isinstance(step, CardStep)
+    state, view = _shown(ctx, sid, item_pk)
+    grade = grade_item(
+        view.item, answer, ctx.settings, bands_from(ctx.store.user_settings(ctx.user))
+    )
+    try:
+        state = ctx.store.save_check(state, answer, grade.score, grade.rating)
+    except StaleState:
+        raise Conflict("this card changed in another tab; reload") from None
+    step = _step(ctx, state, view)
     return CheckData(step, grade, answer, highlight(grade, answer))
 
 
@@ -305,10 +264,9 @@ class RevealData:
         }
 
 
-def reveal(live: LiveSession, item_pk: int) -> RevealData:
+def reveal(ctx: Context, sid: str, item_pk: int) -> RevealData:
     """The reference answer, references and hints of the current card."""
-    with live.lock:
-        view = _current_view(live, item_pk)
+    _state, view = _shown(ctx, sid, item_pk)
     return RevealData(item_pk, view.item)
 
 
@@ -318,6 +276,9 @@ class RateData:
     rating: Rating
     interval: timedelta | None
     after: CardStep | SummaryData
+    review_id: int
+    #: True when this answers a repeat of an earlier request (same request key).
+    replayed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -326,40 +287,105 @@ class RateData:
                 "rating": int(self.rating),
                 "label": self.rating.label,
                 "next_review_in": humanise(self.interval) if self.interval else None,
+                "review_id": self.review_id,
+                "replayed": self.replayed,
             },
             "next": self.after.to_dict(),
         }
 
 
-def rate(live: LiveSession, item_pk: int, rating: Rating, typed: str | None = None) -> RateData:
-    """Save a rating for the current card (atomically) and move to the next one."""
-    with live.lock:
-        view = _current_view(live, item_pk)
-        graded = live.grade if live.shown_pk == item_pk else None
-        result = live.practice.rate(
-            view,
+def _replay(ctx: Context, sid: str, done: RatedRequest) -> RateData:
+    """The answer to a rating already saved under its request key (nothing is written)."""
+    if done.sid != sid:
+        raise Conflict("this request key was used for a rating in another session")
+    return RateData(done.item_pk, done.rating, None, current(ctx, sid), done.review_id, True)
+
+
+def rate(
+    ctx: Context,
+    sid: str,
+    item_pk: int,
+    rating: Rating,
+    typed: str | None = None,
+    request_key: str | None = None,
+) -> RateData:
+    """Save a rating for the current card (one transaction) and move to the next one.
+
+    With ``request_key``, a repeat of the same request (a retry after a lost answer) saves
+    nothing and answers with the first rating's review id.
+    """
+    if request_key is not None and (done := ctx.store.rated_request(ctx.user, request_key)):
+        return _replay(ctx, sid, done)
+    state, view = _shown(ctx, sid, item_pk)
+    now = utcnow()
+    shown_for = (now - state.shown_at) if state.shown_at is not None else None
+    graded = state.grade is not None
+    new_state = None
+    for _attempt in range(MAX_RETRIES):
+        new_state = None if state.cram else ctx.scheduler.review(view.state, rating, now)
+        review = ReviewInput(
             rating,
-            duration_ms=int((time.monotonic() - live.shown_at) * 1000),
-            typed_answer=live.typed if graded is not None else (typed or None),
-            grade=graded.score if graded is not None else None,
-            proposed=graded.rating if graded is not None else None,
+            now,
+            None if shown_for is None else max(int(shown_for.total_seconds() * 1000), 0),
+            state.typed if graded else (typed or None),
+            state.grade,
+            state.proposed,
+            state.session_id,
         )
-        live.shown_pk = None
-        after = current(live)
-    return RateData(item_pk, rating, result.interval, after)
+        try:
+            review_id = ctx.store.rate_practice(state, view, new_state, review, request_key)
+            break
+        except ConcurrentUpdate:  # the card changed in another session: rate its new state
+            view = ctx.store.card(ctx.user, view.item_pk)
+        except (StaleState, DuplicateRequest):
+            if request_key is not None and (done := ctx.store.rated_request(ctx.user, request_key)):
+                return _replay(ctx, sid, done)
+            raise Conflict(
+                "this card was already rated (another tab or a double click); reload"
+            ) from None
+    else:
+        raise Conflict(f"card {view.item.id} kept changing in another session; try again")
+    interval = None
+    if new_state is not None and new_state.due is not None and new_state.last_review is not None:
+        interval = new_state.due - new_state.last_review
+    return RateData(item_pk, rating, interval, current(ctx, sid), review_id)
 
 
-def undo(live: LiveSession) -> tuple[bool, CardStep | SummaryData]:
+def undo(ctx: Context, sid: str) -> tuple[bool, CardStep | SummaryData]:
     """Undo the last rating of the session: (whether anything was undone, the current step)."""
-    with live.lock:
-        if live.finished is not None:
-            raise Conflict("this session is over; start a new one to keep practising")
-        restored = live.practice.undo()
-        return restored is not None, current(live)
+    state, _view = _load(ctx, sid)
+    if state.finished_at is not None:
+        raise Conflict("this session is over; start a new one to keep practising")
+    restored = ctx.store.undo_last(ctx.user, state.session_id)
+    if restored is None:
+        return False, current(ctx, sid)
+    for _attempt in range(STALE_RETRIES):
+        queue = session_queue(
+            ctx.store,
+            ctx.settings,
+            ctx.user,
+            state.flt,
+            now=utcnow(),
+            reviewed=max(state.reviewed - 1, 0),
+            limit=state.limit,
+            cram=state.cram,
+        )
+        try:
+            ctx.store.after_undo(state, restored.item_pk, max(len(queue), 1))
+            break
+        except StaleState:
+            state, _view = _load(ctx, sid)
+    return True, current(ctx, sid)
 
 
-def finish(live: LiveSession) -> SummaryData:
-    with live.lock:
-        if live.finished is None:
-            live.finished = live.practice.finish()
-        return _summary(live)
+def finish(ctx: Context, sid: str) -> SummaryData:
+    """End the session now; its summary."""
+    for _attempt in range(STALE_RETRIES):
+        state, _view = _load(ctx, sid)
+        if state.finished_at is not None:
+            return _summary(state)
+        try:
+            return _summary(ctx.store.finish_practice(state))
+        except StaleState:
+            continue
+    raise Conflict("this session keeps changing in another tab; reload")

@@ -1,0 +1,84 @@
+"""Writing one rating: the card's new state (optimistically locked) and its review-log row.
+
+Shared by :meth:`SqlStore.record_review` and the web's practice state, which writes a rating
+in the same transaction as the request key that makes a retried rating harmless.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, CursorResult
+
+from prepdeck.scheduling import NEW_CARD, CardPhase, CardState
+from prepdeck.storage import CardView, ConcurrentUpdate, ReviewInput
+from prepdeck.store.rows import state_columns
+from prepdeck.store.tables import cards, item_versions, items, reviews
+
+
+def write_review(
+    conn: Connection, user: int, view: CardView, new_state: CardState | None, review: ReviewInput
+) -> int:
+    """Log a rating on ``conn`` and apply ``new_state`` (None: cram, the card is not touched).
+
+    Returns the review id. Raises :class:`ConcurrentUpdate` when the card changed since ``view``
+    was read, and IntegrityError when another transaction created the card first.
+    """
+    before = view.state
+    card_id = view.card_id
+    if card_id is None:
+        state = new_state or NEW_CARD
+        card_id = _new_id(
+            conn.execute(
+                insert(cards).values(
+                    user_id=user,
+                    item_id=view.item_pk,
+                    suspended=False,
+                    version=1,
+                    **state_columns(state),
+                )
+            )
+        )
+    elif new_state is not None:
+        changed = conn.execute(
+            update(cards)
+            .where(cards.c.id == card_id, cards.c.version == view.version)
+            .values(version=cards.c.version + 1, **state_columns(new_state))
+        ).rowcount
+        if changed != 1:
+            raise ConcurrentUpdate("the card changed in another session")
+    version_id = conn.execute(
+        select(item_versions.c.id)
+        .join(items, items.c.id == item_versions.c.item_id)
+        .where(
+            item_versions.c.item_id == view.item_pk,
+            item_versions.c.content_hash == items.c.content_hash,
+        )
+    ).scalar()
+    result = conn.execute(
+        insert(reviews).values(
+            user_id=user,
+            card_id=card_id,
+            item_version_id=version_id,
+            session_id=review.session_id,
+            kind="review" if new_state is not None else "cram",
+            rating=int(review.rating),
+            reviewed_at=review.reviewed_at,
+            duration_ms=review.duration_ms,
+            typed_answer=review.typed_answer,
+            grade=review.grade,
+            proposed_rating=int(review.proposed_rating) if review.proposed_rating else None,
+            was_new=before.phase is CardPhase.NEW,
+            phase_before=int(before.phase),
+            state_before=before.to_dict(),
+            state_after=new_state.to_dict() if new_state else None,
+        )
+    )
+    return _new_id(result)
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

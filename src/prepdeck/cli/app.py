@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 import prepdeck
-from prepdeck.cli import bank, data, grading, serve, study, users
+from prepdeck.cli import bank, choice, data, grading, leeches, serve, study, users
 from prepdeck.cli.render import stats_tables
 from prepdeck.errors import PrepdeckError
 from prepdeck.store import StoreError
@@ -21,6 +21,8 @@ app = typer.Typer(
 app.add_typer(bank.app, name="bank")
 app.command()(study.practice)
 app.command()(study.status)
+app.command()(choice.choice)
+app.command(name="leeches")(leeches.leeches_command)
 app.command()(data.optimize)
 app.add_typer(data.log_app, name="log")
 app.add_typer(data.db_app, name="db")

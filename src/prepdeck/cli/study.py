@@ -229,6 +229,7 @@ def practice(
                     item.topic,
                     str(item.difficulty or ""),
                     "new" if view.card_id is None else "",
+                    "[red]leech[/]" if view.state.lapses >= ctx.settings.leech_threshold else "",
                 )
                 if x
             )

@@ -59,9 +59,7 @@ class ImportResult:
 
 
 def _check(ctx: Context, filename: str, data: bytes) -> CheckedUpload:
-    return check_upload(
-        filename, data, UploadLimits.for_upload_size(ctx.settings.upload_max_bytes)
-    )
+    return check_upload(filename, data, UploadLimits.for_upload_size(ctx.settings.upload_max_bytes))
 
 
 def check(ctx: Context, filename: str, data: bytes) -> ImportReport:

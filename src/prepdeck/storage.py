@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prepdeck.accounts import Account, ApiToken, Invitation
 from prepdeck.errors import PrepdeckError
 from prepdeck.model import Item
 from prepdeck.scheduling import CardState, Rating
+
+if TYPE_CHECKING:
+    from prepdeck.interchange.progress import ProgressImportResult, UserProgress
 
 
 class ConcurrentUpdate(PrepdeckError):
@@ -202,6 +205,13 @@ class Store(Protocol):
     def find_cards(self, user: int, key: str, bank: str | None = None) -> list[AdminCard]: ...
 
     def set_suspended(self, user: int, item_pk: int, suspended: bool) -> AdminCard: ...
+
+    # interchange (issue 8): a user's whole progress out and in (prepdeck.interchange.progress)
+    def export_progress(self, user: int) -> UserProgress: ...
+
+    def import_progress(
+        self, user: int, progress: UserProgress, *, strict: bool = False
+    ) -> ProgressImportResult: ...
 
 
 class AccountStore(Protocol):

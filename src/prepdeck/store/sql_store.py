@@ -46,6 +46,7 @@ from prepdeck.store.base import StoreBase
 from prepdeck.store.cards_admin import CardAdminQueries
 from prepdeck.store.engine import StoreError
 from prepdeck.store.mocks import MockQueries
+from prepdeck.store.progress_io import ProgressQueries
 from prepdeck.store.review_write import write_review
 from prepdeck.store.rows import (
     VIEW_COLUMNS,
@@ -58,7 +59,9 @@ from prepdeck.store.tables import banks, cards, items, reviews, sessions, users
 from prepdeck.store.web_state import WebStateQueries
 
 
-class SqlStore(MockQueries, AccountQueries, WebStateQueries, CardAdminQueries, StoreBase):
+class SqlStore(
+    MockQueries, AccountQueries, WebStateQueries, CardAdminQueries, ProgressQueries, StoreBase
+):
     """:class:`prepdeck.storage.Store` on a SQLAlchemy engine."""
 
     @classmethod

@@ -226,3 +226,82 @@ def category_bars(
     )
     out.append("</svg>")
     return "".join(out)
+
+
+#: Dash patterns telling the lines of :func:`readiness_chart` apart without colour.
+_DASHES = ("", "7 4", "2 3")
+#: Colours for a chart saved as a file (on a page the stylesheet colours it).
+_STANDALONE_STYLE = (
+    "<style>.chart{font-family:sans-serif;background:#fff}.chart text{fill:#222;font-size:11px}"
+    ".chart .axis{stroke:#666}.chart .grid{stroke:#ddd}.chart .line{stroke:#1f6feb;"
+    "stroke-width:2;fill:none}.chart .dot{fill:#1f6feb}.chart .target{stroke:#b35900;"
+    "stroke-width:1.5;fill:none}</style>"
+)
+
+
+def readiness_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    target: float,
+    chart_id: str,
+    title: str,
+    x_label: str = "day",
+    label_every: int = 7,
+    standalone: bool = False,
+) -> str:
+    """Up to three lines of values in 0..1 over the same ``labels`` (solid, dashed, dotted)
+    and a dashed horizontal ``target``. The first line's points carry tooltips. With
+    ``standalone`` the SVG carries its own colours (for a file outside the web UI)."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(labels), 1)
+
+    def x_of(i: int) -> float:
+        return LEFT + (i + 0.5) * slot
+
+    def y_of(value: float) -> float:
+        return TOP + plot_h * (1 - max(0.0, min(value, 1.0)))
+
+    ends = "; ".join(f"{name}: {percent(values[-1])}" for name, values in series if values)
+    desc = f"{len(labels)} days from {labels[0]} to {labels[-1]}. " if labels else ""
+    desc += f"Last values: {ends}; target {percent(target)}." if ends else "No data yet."
+    out = _open(chart_id, title, desc, WIDTH, HEIGHT)
+    if standalone:
+        out.insert(1, _STANDALONE_STYLE)
+    out += _y_axis(1.0, percent, "expected recall", HEIGHT)
+    ty = _n(y_of(target))
+    out.append(
+        f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty}" y2="{ty}" '
+        f'stroke-dasharray="5 4"><title>target {escape(percent(target))}</title></line>'
+    )
+    for n, ((name, values), dash) in enumerate(zip(series, _DASHES, strict=False)):
+        points = " ".join(f"{_n(x_of(i))},{_n(y_of(v))}" for i, v in enumerate(values))
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<polyline class="line"{pattern} points="{points}"><title>{escape(name)}</title>'
+            "</polyline>"
+        )
+        if n == 0:
+            out += [
+                f'<circle class="dot" cx="{_n(x_of(i))}" cy="{_n(y_of(v))}" r="2.5">'
+                f"<title>{escape(labels[i])}: {escape(name)} {escape(percent(v))}</title></circle>"
+                for i, v in enumerate(values)
+            ]
+    legend_x: float = LEFT + 8
+    for (name, _), dash in zip(series, _DASHES, strict=False):
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line class="line"{pattern} x1="{legend_x}" x2="{legend_x + 22}" '
+            f'y1="{TOP + 10}" y2="{TOP + 10}"/>'
+        )
+        out.append(f'<text x="{legend_x + 26}" y="{TOP + 14}">{escape(name)}</text>')
+        legend_x += 34 + 6.5 * len(name)
+    out.append(
+        f'<line class="target" stroke-dasharray="5 4" x1="{legend_x}" x2="{legend_x + 22}" '
+        f'y1="{TOP + 10}" y2="{TOP + 10}"/>'
+    )
+    out.append(f'<text x="{legend_x + 26}" y="{TOP + 14}">target {escape(percent(target))}</text>')
+    out += _x_labels(labels, x_of, label_every)
+    out.append(_x_title(x_label))
+    out.append("</svg>")
+    return "".join(out)

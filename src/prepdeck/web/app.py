@@ -22,6 +22,7 @@ from prepdeck.web import (
     home,
     imports,
     practice,
+    readiness,
     search,
     stats,
     user_settings,
@@ -89,4 +90,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (home, practice, browse, search, stats, imports, user_settings, docs):
         app.include_router(module.router)
+    app.include_router(readiness.router)
     return app
+

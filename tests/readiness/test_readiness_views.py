@@ -1,0 +1,105 @@
+"""Readiness in the web UI (home panel, /api/readiness) and in ``prepdeck status``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from prepdeck.cli.app import app as cli
+from prepdeck.progress import study_day_of
+from prepdeck.scheduling import utcnow
+from prepdeck.settings import Settings
+from prepdeck.store.context import open_store_context
+from prepdeck.web import create_app
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("readiness") / "template.sqlite3"
+    open_store_context(Settings(database_url=f"sqlite:///{path}", fuzz=False)).close()
+    return path
+
+
+def _client(tmp_path: Path, template_db: Path, **settings: object) -> TestClient:
+    path = tmp_path / "prepdeck.sqlite3"
+    shutil.copy(template_db, path)
+    return TestClient(
+        create_app(Settings(database_url=f"sqlite:///{path}", fuzz=False, **settings)),  # type: ignore[arg-type]
+        raise_server_exceptions=False,
+    )
+
+
+def _in_days(days: int) -> date:
+    return study_day_of(utcnow(), Settings()) + timedelta(days=days)
+
+
+@pytest.fixture
+def client(tmp_path: Path, template_db: Path) -> Iterator[TestClient]:
+    with _client(tmp_path, template_db) as test_client:
+        yield test_client
+
+
+def test_without_a_date_the_api_and_the_home_page_say_how_to_set_it(client: TestClient) -> None:
+    data = client.get("/api/readiness").json()
+    assert data["interview_date"] is None
+    assert "prepdeck status --date" in data["message"]
+    page = client.get("/").text
+    assert 'id="readiness-message"' in page and 'href="/settings"' in page
+
+
+def test_api_readiness_for_a_given_date(client: TestClient) -> None:
+    day = _in_days(15)
+    data = client.get("/api/readiness", params={"date": day.isoformat(), "target": 0.8}).json()
+    assert data["interview_date"] == day.isoformat() and data["days_left"] == 15
+    assert data["target"] == 0.8
+    assert len(data["topics"]) == 17 and data["overall"]["items"] == 569
+    assert data["overall"]["on_date"] == 0 and data["overall"]["coverage"] == 0
+    plan = data["plan"]
+    assert len(plan["days"]) == 15 and len(plan["trajectory"]) == 16
+    assert plan["new_per_day"] * 15 >= 0.8 * 569 and plan["projected"] >= 0.8
+    assert any("new_per_day" in line for line in plan["advice"])  # 20 a day is not enough
+
+
+def test_api_refuses_a_past_date_and_a_bad_target_naming_the_field(client: TestClient) -> None:
+    past = client.get("/api/readiness", params={"date": _in_days(-3).isoformat()})
+    assert past.status_code == 400
+    assert past.json()["detail"].startswith("date: ") and "in the past" in past.json()["detail"]
+    bad = client.get("/api/readiness", params={"date": _in_days(3).isoformat(), "target": 2})
+    assert bad.status_code == 422 and "target" in bad.json()["detail"]
+
+
+def test_home_page_shows_the_panel_and_plot(tmp_path: Path, template_db: Path) -> None:
+    with _client(tmp_path, template_db, interview_date=_in_days(30)) as client:
+        page = client.get("/").text
+        api = client.get("/api/readiness").json()
+    assert 'id="chart-readiness"' in page and 'role="img"' in page
+    assert re.search(r'id="days-left">30<', page)
+    assert f'id="plan">Plan: learn <strong>{api["plan"]["new_per_day"]}</strong>' in page
+    assert api["days_left"] == 30
+
+
+def test_status_shows_readiness_or_explains(tmp_path: Path, template_db: Path) -> None:
+    path = tmp_path / "cli.sqlite3"
+    shutil.copy(template_db, path)
+    runner = CliRunner()
+    url = f"sqlite:///{path}"
+    env = {"PREPDECK_INTERVIEW_DATE": "", "COLUMNS": "120"}
+    shown = runner.invoke(
+        cli, ["status", "--database", url, "--date", _in_days(20).isoformat()], env=env
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "Readiness for" in shown.output and "20 day(s) left" in shown.output
+    assert "Plan: learn" in shown.output and "● following the plan" in shown.output
+    past = runner.invoke(cli, ["status", "--database", url, "--date", "2020-01-01"], env=env)
+    assert past.exit_code == 2 and "--date" in past.output and "in the past" in past.output
+    bad = runner.invoke(cli, ["status", "--database", url, "--date", "15/12/2026"], env=env)
+    assert bad.exit_code == 2 and "--date" in bad.output
+    none = runner.invoke(cli, ["status", "--database", url], env=env)
+    assert none.exit_code == 0 and "prepdeck status --date" in none.output

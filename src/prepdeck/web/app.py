@@ -92,4 +92,3 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
         app.include_router(module.router)
     app.include_router(readiness.router)
     return app
-

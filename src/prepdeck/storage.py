@@ -15,8 +15,9 @@ from prepdeck.errors import PrepdeckError
 from prepdeck.model import Item
 from prepdeck.scheduling import CardState, Rating
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the mock's records import the core, which imports this module
     from prepdeck.interchange.progress import ProgressImportResult, UserProgress
+    from prepdeck.mock.records import MockAnswerInput, MockListing, MockRecord, NewMock
 
 
 class ConcurrentUpdate(PrepdeckError):
@@ -271,3 +272,31 @@ class AccountStore(Protocol):
     def record_sign_in_failure(self, name: str, address: str, at: datetime) -> None: ...
 
     def clear_sign_in_failures(self, name: str) -> None: ...
+
+
+class MockStore(Store, Protocol):
+    """Mock interviews (issue 8): every call is scoped to ``user``; another user's mock is
+    :class:`prepdeck.mock.records.MockNotFound`."""
+
+    def recent_lapses(self, user: int, since: datetime) -> dict[int, int]: ...
+
+    def create_mock(self, user: int, mock: NewMock) -> int: ...
+
+    def mock(self, user: int, mock_id: int) -> MockRecord: ...
+
+    def mocks(self, user: int, limit: int) -> list[MockListing]: ...
+
+    def mark_mock_shown(self, user: int, mock_id: int, position: int, at: datetime) -> datetime: ...
+
+    def save_mock_answer(
+        self,
+        user: int,
+        mock_id: int,
+        position: int,
+        answer: MockAnswerInput,
+        review: tuple[CardView, CardState, ReviewInput] | None = None,
+    ) -> bool: ...
+
+    def finish_mock(
+        self, user: int, mock_id: int, at: datetime, score: float, summary: dict[str, Any]
+    ) -> bool: ...

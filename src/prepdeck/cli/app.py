@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 import prepdeck
-from prepdeck.cli import bank, choice, data, grading, leeches, serve, study, users
+from prepdeck.cli import bank, choice, data, grading, leeches, mock, serve, study, users
 from prepdeck.cli.render import stats_tables
 from prepdeck.errors import PrepdeckError
 from prepdeck.store import StoreError
@@ -30,6 +30,7 @@ app.command()(grading.grade)
 app.add_typer(grading.report_app, name="grading")
 app.command()(serve.serve)
 app.add_typer(users.app, name="users")
+app.command()(mock.mock)
 out = Console()
 
 

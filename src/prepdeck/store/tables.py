@@ -272,3 +272,42 @@ pending_imports = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_pending_imports_user", "user_id", "created_at"),
 )
+
+# Mock interviews (issue 8): the mock and one row per drawn question, answered or not. The
+# timestamps are the mock's clock: a question's deadline is shown_at + limit_s.
+mocks = Table(
+    "mocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("total_s", Integer, nullable=False),  # overall limit: deadline = started_at + total_s
+    Column("seed", Integer, nullable=False),
+    Column("schedule", Boolean, nullable=False),  # each answer becomes a review
+    Column("preset", String(50), nullable=True),
+    Column("topics", JSON, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Column("score", Float, nullable=True),  # set when finished
+    Column("summary", JSON, nullable=True),  # per-topic scores for later trends
+    Index("ix_mocks_user_started", "user_id", "started_at"),
+)
+
+mock_answers = Table(
+    "mock_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mock_id", Integer, ForeignKey("mocks.id"), nullable=False),
+    Column("position", Integer, nullable=False),  # 1..n, the order asked
+    Column("item_id", Integer, ForeignKey("items.id"), nullable=False),
+    Column("limit_s", Integer, nullable=False),
+    Column("weakness", Float, nullable=False),
+    Column("reason", String(200), nullable=False),  # why it was drawn
+    Column("shown_at", UTCDateTime, nullable=True),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("score", Float, nullable=True),
+    Column("grade", JSON, nullable=True),
+    Column("review_id", Integer, ForeignKey("reviews.id"), nullable=True),
+    UniqueConstraint("mock_id", "position"),
+)

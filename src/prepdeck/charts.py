@@ -228,14 +228,16 @@ def category_bars(
     return "".join(out)
 
 
-#: Dash patterns telling the lines of :func:`readiness_chart` apart without colour.
+#: Dash patterns and classes telling the lines of :func:`readiness_chart` apart (the dashes
+#: without colour too).
 _DASHES = ("", "7 4", "2 3")
+_LINE_CLASSES = ("line", "line line2", "line line3")
 #: Colours for a chart saved as a file (on a page the stylesheet colours it).
 _STANDALONE_STYLE = (
     "<style>.chart{font-family:sans-serif;background:#fff}.chart text{fill:#222;font-size:11px}"
     ".chart .axis{stroke:#666}.chart .grid{stroke:#ddd}.chart .line{stroke:#1f6feb;"
-    "stroke-width:2;fill:none}.chart .dot{fill:#1f6feb}.chart .target{stroke:#b35900;"
-    "stroke-width:1.5;fill:none}</style>"
+    "stroke-width:2;fill:none}.chart .line2{stroke:#1a7f37}.chart .line3{stroke:#8250df}"
+    ".chart .dot{fill:#1f6feb}.chart .target{stroke:#b35900;stroke-width:1.5;fill:none}</style>"
 )
 
 
@@ -249,10 +251,12 @@ def readiness_chart(
     x_label: str = "day",
     label_every: int = 7,
     standalone: bool = False,
+    dots: bool = True,
 ) -> str:
     """Up to three lines of values in 0..1 over the same ``labels`` (solid, dashed, dotted)
-    and a dashed horizontal ``target``. The first line's points carry tooltips. With
-    ``standalone`` the SVG carries its own colours (for a file outside the web UI)."""
+    and a dashed horizontal ``target``. With ``dots`` the first line's points are drawn and
+    carry tooltips. With ``standalone`` the SVG carries its own colours (for a file outside
+    the web UI)."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(labels), 1)
 
@@ -265,43 +269,56 @@ def readiness_chart(
     ends = "; ".join(f"{name}: {percent(values[-1])}" for name, values in series if values)
     desc = f"{len(labels)} days from {labels[0]} to {labels[-1]}. " if labels else ""
     desc += f"Last values: {ends}; target {percent(target)}." if ends else "No data yet."
-    out = _open(chart_id, title, desc, WIDTH, HEIGHT)
+    # The legend gets rows of its own above the plot, which is shifted down below it.
+    styles = list(zip(_DASHES, _LINE_CLASSES, strict=True))
+    keys = [(name, dash, cls) for (name, _), (dash, cls) in zip(series, styles, strict=False)]
+    keys.append((f"target {percent(target)}", "5 4", "target"))
+    legend, rows = _legend(keys)
+    shift = 16 * rows + 4
+    out = _open(chart_id, title, desc, WIDTH, HEIGHT + shift)
     if standalone:
         out.insert(1, _STANDALONE_STYLE)
+    out += legend
+    out.append(f'<g transform="translate(0 {shift})">')
     out += _y_axis(1.0, percent, "expected recall", HEIGHT)
     ty = _n(y_of(target))
     out.append(
         f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty}" y2="{ty}" '
         f'stroke-dasharray="5 4"><title>target {escape(percent(target))}</title></line>'
     )
-    for n, ((name, values), dash) in enumerate(zip(series, _DASHES, strict=False)):
+    for n, ((name, values), (dash, cls)) in enumerate(zip(series, styles, strict=False)):
         points = " ".join(f"{_n(x_of(i))},{_n(y_of(v))}" for i, v in enumerate(values))
         pattern = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
-            f'<polyline class="line"{pattern} points="{points}"><title>{escape(name)}</title>'
+            f'<polyline class="{cls}"{pattern} points="{points}"><title>{escape(name)}</title>'
             "</polyline>"
         )
-        if n == 0:
+        if n == 0 and dots:
             out += [
                 f'<circle class="dot" cx="{_n(x_of(i))}" cy="{_n(y_of(v))}" r="2.5">'
                 f"<title>{escape(labels[i])}: {escape(name)} {escape(percent(v))}</title></circle>"
                 for i, v in enumerate(values)
             ]
-    legend_x: float = LEFT + 8
-    for (name, _), dash in zip(series, _DASHES, strict=False):
-        pattern = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<line class="line"{pattern} x1="{legend_x}" x2="{legend_x + 22}" '
-            f'y1="{TOP + 10}" y2="{TOP + 10}"/>'
-        )
-        out.append(f'<text x="{legend_x + 26}" y="{TOP + 14}">{escape(name)}</text>')
-        legend_x += 34 + 6.5 * len(name)
-    out.append(
-        f'<line class="target" stroke-dasharray="5 4" x1="{legend_x}" x2="{legend_x + 22}" '
-        f'y1="{TOP + 10}" y2="{TOP + 10}"/>'
-    )
-    out.append(f'<text x="{legend_x + 26}" y="{TOP + 14}">target {escape(percent(target))}</text>')
     out += _x_labels(labels, x_of, label_every)
     out.append(_x_title(x_label))
-    out.append("</svg>")
+    out.append("</g></svg>")
     return "".join(out)
+
+
+def _legend(keys: Sequence[tuple[str, str, str]]) -> tuple[list[str], int]:
+    """A sample line and a name per ``(name, dash pattern, class)``, in rows across the top;
+    returns the markup and the number of rows."""
+    out = []
+    x: float = LEFT
+    y = 12
+    for name, dash, cls in keys:
+        width = 36 + 6.6 * len(name)
+        if x + width > WIDTH - RIGHT and x > LEFT:
+            x, y = LEFT, y + 16
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line class="{cls}"{pattern} x1="{_n(x)}" x2="{_n(x + 22)}" y1="{y}" y2="{y}"/>'
+        )
+        out.append(f'<text x="{_n(x + 26)}" y="{y + 4}">{escape(name)}</text>')
+        x += width
+    return out, (y - 12) // 16 + 1

@@ -21,6 +21,7 @@ from prepdeck.web import (
     errors,
     home,
     imports,
+    mock,
     practice,
     readiness,
     search,
@@ -88,7 +89,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.add_middleware(SecurityMiddleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (home, practice, browse, search, stats, imports, user_settings, docs):
+    for module in (home, practice, mock, browse, search, stats, imports, user_settings, docs):
         app.include_router(module.router)
     app.include_router(readiness.router)
     return app

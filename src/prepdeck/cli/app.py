@@ -8,7 +8,20 @@ import typer
 from rich.console import Console
 
 import prepdeck
-from prepdeck.cli import bank, choice, data, grading, leeches, mock, serve, study, users
+from prepdeck.cli import (
+    bank,
+    choice,
+    data,
+    grading,
+    interchange,
+    leeches,
+    mock,
+    progress,
+    serve,
+    stats,
+    study,
+    users,
+)
 from prepdeck.cli.render import stats_tables
 from prepdeck.errors import PrepdeckError
 from prepdeck.store import StoreError
@@ -19,12 +32,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(bank.app, name="bank")
+bank.app.command("export")(interchange.export)
+bank.app.command("import")(interchange.import_)
 app.command()(study.practice)
 app.command()(study.status)
+app.command()(stats.stats)
 app.command()(choice.choice)
 app.command(name="leeches")(leeches.leeches_command)
 app.command()(data.optimize)
 app.add_typer(data.log_app, name="log")
+app.add_typer(progress.app, name="progress")
 app.add_typer(data.db_app, name="db")
 app.command()(grading.grade)
 app.add_typer(grading.report_app, name="grading")

@@ -20,7 +20,7 @@ import html
 import json
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,17 +228,23 @@ def export_apkg(
     path: str | Path,
     *,
     deck: str = "prepdeck",
-    progress: Mapping[str, ProgressCard] | None = None,
+    cards: Mapping[str, ProgressCard] | None = None,
     desired_retention: float | None = None,
     decay: float | None = None,
     learning_steps: int = 2,
     relearning_steps: int = 1,
+    timestamp: float | None = None,
+    on_item: Callable[[int, int], None] | None = None,
 ) -> ExportSummary:
     """Write ``items`` to the Anki package ``path`` (atomically: all or nothing).
 
-    ``progress`` maps item ids to the user's cards; without it every card is new. The
+    ``cards`` maps item ids to the user's cards; without it every card is new. The
     learning step counts set how many steps a card in (re)learning has left in Anki.
+    ``timestamp`` (Unix seconds, default now) is the notes' modification time: Anki updates
+    a note it has already when the package's copy is newer. ``on_item(done, total)`` is
+    called after each item (for a progress bar).
     """
+    items = list(items)
     model = note_model()
     decks: dict[str, Any] = {}
     scheduled = 0
@@ -247,7 +253,7 @@ def export_apkg(
         name = f"{deck}::{item.topic}" if item.topic.strip() else deck
         if name not in decks:
             decks[name] = genanki.Deck(stable_id("deck", name), name)
-        card = progress.get(item.id) if progress else None
+        card = cards.get(item.id) if cards else None
         state = card.state if card else CardState()
         if card is not None and state.phase is not CardPhase.NEW:
             scheduled += 1
@@ -269,13 +275,15 @@ def export_apkg(
         )
         decks[name].add_note(note)
         notes += 1
+        if on_item is not None:
+            on_item(notes, len(items))
     package = genanki.Package(list(decks.values()))
 
     def produce(tmp: Path) -> None:
         with warnings.catch_warnings():
             # genanki warns about tags its regex calls invalid; render's output is checked HTML.
             warnings.filterwarnings("ignore", module="genanki")
-            package.write_to_file(str(tmp))
+            package.write_to_file(str(tmp), timestamp=timestamp)
 
     write_atomically(Path(path), produce)
     return ExportSummary(notes=notes, decks=len(decks), scheduled=scheduled)

@@ -17,6 +17,7 @@ rating it undid within the document. Times are ISO 8601 with their UTC offset.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -253,3 +254,25 @@ def loads(text: str, name: str = "<progress>") -> UserProgress:
 def read_progress(path: str | Path) -> UserProgress:
     """Read a progress file (see :func:`loads`)."""
     return loads(read_text(path), str(path))
+
+
+def cards_by_item(
+    cards: Iterable[ProgressCard], item_ids: Iterable[str], banks: Iterable[str] = ()
+) -> dict[str, ProgressCard]:
+    """The user's card for each item id: the one in one of ``banks`` if there is one, else
+    the card of the only bank that has that key (an id in two other banks is left out)."""
+    wanted = set(item_ids)
+    preferred = set(banks)
+    exact: dict[str, ProgressCard] = {}
+    other: dict[str, list[ProgressCard]] = {}
+    for card in cards:
+        if card.item_key not in wanted:
+            continue
+        if card.bank in preferred:
+            exact[card.item_key] = card
+        else:
+            other.setdefault(card.item_key, []).append(card)
+    for key, found in other.items():
+        if key not in exact and len(found) == 1:
+            exact[key] = found[0]
+    return exact

@@ -68,6 +68,7 @@ READ_ONLY_PAGES = {
     "stats": "/stats",
     "import": "/import",
     "settings": "/settings",
+    "mock-start": "/mock",
 }
 
 
@@ -260,6 +261,7 @@ def test_keyboard_order_on_the_practice_page(
 HEADER_STOPS = {
     "prepdeck",
     "Practice",
+    "Mock",
     "Browse",
     "Search",
     "Stats",
@@ -301,3 +303,28 @@ def test_axe_reports_what_it_should(open_page: PageFactory, shared_url: str) -> 
     assert "#planted-box" in found, found
     assert re.search(r"^color-contrast \(serious\)", found, re.M), found
     assert "#planted-pale" in found, found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_mock_pages_have_no_axe_violations(
+    open_page: PageFactory, app_url: str, theme: str
+) -> None:
+    page, _ = open_page(app_url, color_scheme=theme)
+    found: list[str] = []
+    page.goto("/mock")
+    page.locator("#questions").fill("2")
+    page.get_by_role("button", name="Start the mock").click()
+    page.wait_for_url(re.compile(r"/mock/\d+$"))
+    expect(page.locator("#question-timer")).to_be_visible()
+    theme_is(page, theme)
+    found += run_axe(page, f"mock question [{theme}]")
+    page.locator("#answer").fill(ANSWER)
+    page.locator("#submit-answer").click()
+    expect(page.locator("main h1")).to_contain_text("question 2 of 2")
+    page.locator("#finish-mock").click()
+    expect(page.locator("#mock-report")).to_be_visible()
+    found += run_axe(page, f"mock report [{theme}]")
+    page.goto("/mock")
+    expect(page.locator("#mock-history")).to_be_visible()
+    found += run_axe(page, f"mock start with history [{theme}]")
+    assert not found, "axe violations:\n" + "\n".join(found)

@@ -185,7 +185,8 @@ def question_result(question: MockQuestion, mock_deadline: datetime) -> Question
         rating=None if grade is None else str(grade.get("rating")),
         verdict=None if grade is None else str(grade.get("verdict")),
         hit=_points(grade, True),
-        missed=_points(grade, False),
+        # A question never answered misses every key point the bank gives it.
+        missed=_points(grade, False) if grade is not None else question.item.key_points,
         overtime=is_overtime(question, mock_deadline),
     )
 

@@ -74,7 +74,7 @@ _BLOCK = frozenset(
 _SAFE_SCHEMES = ("http", "https", "mailto")
 _MATH = re.compile(r"\\\((?:.|\n)*?\\\)|\\\[(?:.|\n)*?\\\]")
 # An underscore inside a word is never emphasis in python-markdown, so it stays as it is.
-_ESCAPE = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w))")
+_ESCAPE = re.compile(r"([\\`*]|(?<!\w)_|_(?!\w))")
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 _LIST_START = re.compile(r"^(\d+)([.)])")
@@ -112,7 +112,13 @@ class _TreeBuilder(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
+        # The parser may hand one text over in pieces (at a "<" that opens no tag); math
+        # spans are found in whole texts only.
+        children = self.stack[-1].children
+        if children and isinstance(children[-1], str):
+            children[-1] += data
+        else:
+            children.append(data)
 
 
 @dataclass
@@ -137,7 +143,9 @@ def escape_text(text: str) -> str:
 
 def _escape_plain(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _ESCAPE.sub(r"\\\1", text)
+    # Brackets as entities, not "\[": the bank linter reads "](" as a link even escaped.
+    text = _ESCAPE.sub(r"\\\1", text)
+    return text.replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _guard_start(line: str) -> str:
@@ -181,7 +189,7 @@ class _Converter:
         if tag == "img":
             self.dropped_media += 1
             alt = " ".join(node.attrs.get("alt", "").split())
-            return f"[image: {escape_text(alt)}]" if alt else ""
+            return escape_text(f"[image: {alt}]") if alt else ""
         if tag == "code":
             return _code_span(_text_of(node))
         inner = self.inline(node)

@@ -17,10 +17,12 @@ from prepdeck.settings import Settings
 from prepdeck.store.context import Context, open_store_context
 from prepdeck.web import (
     browse,
+    choice,
     docs,
     errors,
     home,
     imports,
+    leeches,
     mock,
     practice,
     readiness,
@@ -90,6 +92,8 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (home, practice, mock, browse, search, stats, imports, user_settings, docs):
+        app.include_router(module.router)
+    for module in (choice, leeches):
         app.include_router(module.router)
     app.include_router(readiness.router)
     return app

@@ -18,6 +18,7 @@ from prepdeck.scheduling import CardState, Rating
 if TYPE_CHECKING:  # the mock's records import the core, which imports this module
     from prepdeck.interchange.progress import ProgressImportResult, UserProgress
     from prepdeck.mock.records import MockAnswerInput, MockListing, MockRecord, NewMock
+    from prepdeck.shared_banks import BankListing, GroupSnapshot, SharedAnswer
 
 
 class ConcurrentUpdate(PrepdeckError):
@@ -300,3 +301,29 @@ class MockStore(Store, Protocol):
     def finish_mock(
         self, user: int, mock_id: int, at: datetime, score: float, summary: dict[str, Any]
     ) -> bool: ...
+
+
+class SharingStore(Protocol):
+    """Shared banks and data rights (issue 9, :mod:`prepdeck.shared_banks`).
+
+    Learner accounts see published banks (and the bundled one) in every queue; admins and the
+    single-user default see them all. ``delete_account`` removes only what is the user's own.
+    """
+
+    def bank_listings(self, user: int | None = None) -> list[BankListing]: ...
+
+    def set_bank_published(
+        self, name: str, published: bool, by: int | None = None
+    ) -> BankListing: ...
+
+    def group_snapshot(self) -> GroupSnapshot: ...
+
+    def shares_answers(self, user: int) -> bool: ...
+
+    def set_share_answers(self, user: int, share: bool) -> None: ...
+
+    def shared_answers(self, limit: int = ...) -> list[SharedAnswer]: ...
+
+    def account_records(self, user: int) -> dict[str, Any]: ...
+
+    def delete_account(self, user: int) -> None: ...

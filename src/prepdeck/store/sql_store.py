@@ -55,12 +55,19 @@ from prepdeck.store.rows import (
     to_review_record,
     to_view,
 )
+from prepdeck.store.sharing import SharingQueries, visible_bank_ids
 from prepdeck.store.tables import banks, cards, items, reviews, sessions, users
 from prepdeck.store.web_state import WebStateQueries
 
 
 class SqlStore(
-    MockQueries, AccountQueries, WebStateQueries, CardAdminQueries, ProgressQueries, StoreBase
+    MockQueries,
+    AccountQueries,
+    WebStateQueries,
+    CardAdminQueries,
+    ProgressQueries,
+    SharingQueries,
+    StoreBase,
 ):
     """:class:`prepdeck.storage.Store` on a SQLAlchemy engine."""
 
@@ -126,7 +133,11 @@ class SqlStore(
         joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
             cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
         )
-        return select(*VIEW_COLUMNS).select_from(joined).where(items.c.active.is_(True))
+        return (
+            select(*VIEW_COLUMNS)
+            .select_from(joined)
+            .where(items.c.active.is_(True), items.c.bank_id.in_(visible_bank_ids(user)))
+        )
 
     def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
         joined = cards.join(items, items.c.id == cards.c.item_id).join(
@@ -141,6 +152,7 @@ class SqlStore(
                 cards.c.due <= until,
                 cards.c.phase != int(CardPhase.NEW),
                 items.c.active.is_(True),
+                items.c.bank_id.in_(visible_bank_ids(user)),
             )
             .order_by(cards.c.due, cards.c.id)
             .limit(limit)
@@ -267,7 +279,7 @@ class SqlStore(
             .select_from(
                 items.outerjoin(cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user))
             )
-            .where(items.c.active.is_(True))
+            .where(items.c.active.is_(True), items.c.bank_id.in_(visible_bank_ids(user)))
             .group_by(items.c.topic)
             .order_by(items.c.topic)
         )
@@ -362,6 +374,7 @@ class SqlStore(
                 cards.c.suspended.is_(False),
                 cards.c.phase != int(CardPhase.NEW),
                 items.c.active.is_(True),
+                items.c.bank_id.in_(visible_bank_ids(user)),
             )
         )
         with self._begin() as conn:

@@ -71,6 +71,8 @@ users = Table(
     Column("role", String(20), nullable=False, server_default="learner"),
     Column("disabled", Boolean, nullable=False, server_default=false()),
     Column("email", String(320), nullable=True),
+    # Shared banks (issue 9): the learner lets admins read their typed answers.
+    Column("share_answers", Boolean, nullable=False, server_default=false()),
 )
 
 banks = Table(
@@ -81,6 +83,9 @@ banks = Table(
     Column("source", Text, nullable=False),
     Column("fingerprint", String(64), nullable=True),
     Column("synced_at", UTCDateTime, nullable=True),
+    # Shared banks (issue 9): learners with accounts practise published banks only.
+    Column("published_at", UTCDateTime, nullable=True),
+    Column("published_by", Integer, nullable=True),  # a user id; no FK (see migration 0005)
 )
 
 items = Table(

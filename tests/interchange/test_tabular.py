@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import prepdeck
+from prepdeck.bundled import bundled_bank
 from prepdeck.interchange import tabular
 from prepdeck.interchange.bank_page import write_bank_page
 from prepdeck.interchange.errors import InterchangeError
@@ -160,3 +161,30 @@ def test_json_of_the_wrong_shape_names_the_field(tmp_path: Path, text: str, mess
     with pytest.raises(InterchangeError, match=message) as caught:
         tabular.read_json(path)
     assert str(caught.value).startswith(str(path))
+
+
+def test_a_value_the_page_cannot_hold_is_an_error_naming_the_row(tmp_path: Path) -> None:
+    # A comma inside one company of the metadata's flow list reads back as two companies.
+    path = tmp_path / "companies.csv"
+    path.write_text('question,answer,companies\nQ one?,A,Initech\nQ two?,A,"Acme, Inc."\n', "utf-8")
+    bank = tabular.read_csv(path)
+    assert bank.items[1].companies == ("Acme, Inc.",)
+    target = tmp_path / "companies.md"
+    with pytest.raises(
+        prepdeck.FormatError, match=r"companies.csv:3:1: the companies would not read back"
+    ):
+        write_bank_page(bank, target)
+    assert not target.exists()
+
+
+def test_the_bundled_bank_survives_csv_and_json(tmp_path: Path) -> None:
+    # Real answers: commas, quotes, line breaks, code and math inside cells.
+    items = bundled_bank().items
+    for name, text in (
+        ("b.csv", tabular.csv_text(items)),
+        ("b.json", tabular.json_text(items, "B")),
+    ):
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        back = tabular.read_tabular(path)
+        assert back.warnings == [] and _fields(back.items) == _fields(items), name

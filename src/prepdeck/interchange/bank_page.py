@@ -31,23 +31,25 @@ class ImportedBank:
     title: str
     items: list[Item] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _questions: dict[str, Item] = field(default_factory=dict, repr=False)
+    _ids: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def add(self, item: Item) -> None:
         """Add ``item`` unless it repeats an earlier question or explicit id (then warn)."""
         key = normalise_question(item.question)
-        for earlier in self.items:
-            if normalise_question(earlier.question) == key:
-                self.warnings.append(
-                    f"{item.location.file}:{item.location.line}: skipped: the same question "
-                    f"as line/row {earlier.location.line}"
-                )
-                return
-            if item.explicit_id and earlier.explicit_id and earlier.id == item.id:
-                self.warnings.append(
-                    f"{item.location.file}:{item.location.line}: skipped: id '{item.id}' is "
-                    f"already used at line/row {earlier.location.line}"
-                )
-                return
+        earlier = self._questions.get(key)
+        if earlier is None and item.explicit_id:
+            earlier = self._ids.get(item.id)
+        if earlier is not None:
+            what = "question" if self._questions.get(key) is earlier else f"id '{item.id}'"
+            self.warnings.append(
+                f"{item.location.file}:{item.location.line}: skipped: the same {what} as "
+                f"line/row {earlier.location.line}"
+            )
+            return
+        self._questions[key] = item
+        if item.explicit_id:
+            self._ids[item.id] = item
         self.items.append(item)
 
 
@@ -80,14 +82,23 @@ def page_text(bank: ImportedBank, path: str) -> str:
         detail = errors[0].message if errors else "the page does not read back item for item"
         raise FormatError(f"cannot write this item as markdown: {detail}", source)
     for mine, read in zip(items, got, strict=True):
-        if (mine.id, mine.question.strip(), mine.answer.strip(), mine.topic) != (
-            read.id,
-            read.question.strip(),
-            read.answer.strip(),
-            read.topic,
-        ):
-            raise FormatError("this item does not read back the same as markdown", mine.location)
+        for name in _CHECKED:
+            if _value(mine, name) != _value(read, name):
+                raise FormatError(
+                    f"the {name} would not read back the same from the markdown page "
+                    f"({_value(mine, name)!r} became {_value(read, name)!r})",
+                    mine.location,
+                )
     return text
+
+
+_CHECKED = ("id", "question", "answer", "topic", "difficulty", "tags", "hints", "key_points",
+            "companies")  # fmt: skip
+
+
+def _value(item: Item, name: str) -> object:
+    value = getattr(item, name)
+    return value.strip() if isinstance(value, str) else value
 
 
 def _source_of(items: list[Item], read: list[Item], line: int) -> Location:

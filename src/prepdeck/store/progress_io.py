@@ -243,19 +243,10 @@ class ProgressQueries(StoreBase):
         card_of: dict[int, int],
         unknown: dict[str, None],
     ) -> tuple[int, int]:
-        """Add the reviews not in the log yet; returns (added, already present)."""
-        logged = {
-            (r.card_id, _utc(r.reviewed_at), r.kind, r.rating): r.id
-            for r in conn.execute(
-                select(
-                    reviews.c.id,
-                    reviews.c.card_id,
-                    reviews.c.reviewed_at,
-                    reviews.c.kind,
-                    reviews.c.rating,
-                ).where(reviews.c.user_id == user)
-            )
-        }
+        """Add the reviews not in the log yet, in the file's order; returns (added, already
+        present). Runs of ratings go in as one multi-row insert each; an undo, which needs
+        the new id of the rating it undid, ends a run."""
+        log = _Log(conn, user)
         versions = dict(
             conn.execute(
                 select(item_versions.c.item_id, item_versions.c.id).join(
@@ -266,6 +257,7 @@ class ProgressQueries(StoreBase):
             ).all()
         )
         new_id: dict[int, int] = {}
+        pending: dict[_Key, tuple[int, dict[str, Any]]] = {}
         added = present = 0
         for review in progress.reviews:
             pk = found.find(review.bank, review.item_key)
@@ -275,37 +267,21 @@ class ProgressQueries(StoreBase):
             if pk not in card_of:
                 card_of[pk] = self._insert_card(conn, user, pk, CardState(), False)
             key = (card_of[pk], _utc(review.reviewed_at), review.kind, review.rating)
-            if key in logged:
-                new_id[review.id] = logged[key]
+            if key in log.ids or key in pending:
+                if key in log.ids:
+                    new_id[review.id] = log.ids[key]
                 present += 1
                 continue
             undoes = None
             if review.kind == "undo":
+                new_id.update(log.insert(pending))
                 undoes = new_id.get(review.undoes or -1)
                 if undoes is None:
                     continue  # it undid a review that could not be imported
-            result = conn.execute(
-                insert(reviews).values(
-                    user_id=user,
-                    card_id=card_of[pk],
-                    item_version_id=versions.get(pk),
-                    session_id=None,
-                    kind=review.kind,
-                    rating=review.rating,
-                    reviewed_at=review.reviewed_at,
-                    duration_ms=review.duration_ms,
-                    typed_answer=review.typed_answer,
-                    grade=review.grade,
-                    proposed_rating=review.proposed_rating,
-                    was_new=review.was_new,
-                    phase_before=review.phase_before,
-                    state_before=review.state_before,
-                    state_after=review.state_after,
-                    undoes_id=undoes,
-                )
-            )
-            new_id[review.id] = logged[key] = _inserted_id(result)
+            pending[key] = (review.id, _review_row(user, card_of[pk], versions.get(pk), review))
+            pending[key][1]["undoes_id"] = undoes
             added += 1
+        new_id.update(log.insert(pending))
         return added, present
 
     @staticmethod
@@ -322,6 +298,63 @@ class ProgressQueries(StoreBase):
         if values:
             conn.execute(update(users).where(users.c.id == user).values(**values))
         return "parameters" in values
+
+
+_Key = tuple[int, datetime | None, str, int | None]
+
+
+def _review_row(
+    user: int, card_id: int, version_id: int | None, review: ProgressReview
+) -> dict[str, Any]:
+    return {
+        "user_id": user,
+        "card_id": card_id,
+        "item_version_id": version_id,
+        "session_id": None,
+        "kind": review.kind,
+        "rating": review.rating,
+        "reviewed_at": review.reviewed_at,
+        "duration_ms": review.duration_ms,
+        "typed_answer": review.typed_answer,
+        "grade": review.grade,
+        "proposed_rating": review.proposed_rating,
+        "was_new": review.was_new,
+        "phase_before": review.phase_before,
+        "state_before": review.state_before,
+        "state_after": review.state_after,
+        "undoes_id": None,
+    }
+
+
+class _Log:
+    """The user's review log by (card, time, kind, rating), and inserts into it."""
+
+    def __init__(self, conn: Connection, user: int) -> None:
+        self.conn = conn
+        self.user = user
+        self.ids: dict[_Key, int] = {}
+        self.newest = self._read(0)
+
+    def _read(self, after: int) -> int:
+        """Load the log rows with ids above ``after``; returns the highest id seen."""
+        newest = after
+        query = select(
+            reviews.c.id, reviews.c.card_id, reviews.c.reviewed_at, reviews.c.kind, reviews.c.rating
+        ).where(reviews.c.user_id == self.user, reviews.c.id > after)
+        for r in self.conn.execute(query):
+            self.ids[(r.card_id, _utc(r.reviewed_at), r.kind, r.rating)] = r.id
+            newest = max(newest, r.id)
+        return newest
+
+    def insert(self, pending: dict[_Key, tuple[int, dict[str, Any]]]) -> dict[int, int]:
+        """Insert ``pending`` (emptied) in one statement; returns file id -> new id."""
+        if not pending:
+            return {}
+        self.conn.execute(insert(reviews), [row for _, row in pending.values()])
+        self.newest = self._read(self.newest)
+        mapped = {file_id: self.ids[key] for key, (file_id, _) in pending.items()}
+        pending.clear()
+        return mapped
 
 
 def _inserted_id(result: Any) -> int:

@@ -68,6 +68,8 @@ READ_ONLY_PAGES = {
     "stats": "/stats",
     "import": "/import",
     "settings": "/settings",
+    "choice": "/choice",
+    "leeches": "/leeches",
     "mock-start": "/mock",
 }
 
@@ -267,6 +269,8 @@ HEADER_STOPS = {
     "Stats",
     "Import",
     "Settings",
+    "Choice",
+    "Leeches",
     "theme-toggle",
 }
 

@@ -106,6 +106,7 @@ def test_bad_input_names_the_field_and_changes_nothing(client: TestClient) -> No
         ({**base, "chosen": keys[0], "options": [keys[0], "0" * 12]}, "options"),
         ({**base, "chosen": keys[0], "options": keys[:1]}, "options"),
         ({**base, "chosen": "x"}, "chosen"),
+        ({**base, "chosen": keys[0], "item_pk": 2**63}, "item_pk"),
     ]
     for body, field in cases:
         response = client.post("/api/choice/rate", json=body, headers=csrf(client))

@@ -62,3 +62,4 @@ def test_unknown_item_is_404(client: TestClient) -> None:
     response = client.post("/api/leeches/999999/suspend", headers=csrf(client))
     assert response.status_code == 404 and "item_pk" in response.json()["detail"]
     assert client.post("/api/leeches/0/suspend", headers=csrf(client)).status_code == 422
+    assert client.post(f"/api/leeches/{2**63}/suspend", headers=csrf(client)).status_code == 422

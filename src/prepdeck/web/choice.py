@@ -38,6 +38,8 @@ Count = Annotated[
 ]
 TopicQuery = Annotated[str, Query(max_length=200, description="Only this topic (empty: all)")]
 KEY_PATTERN = r"^[0-9a-f]{12}$"
+#: Row ids fit a 32-bit integer; a larger number is refused before it reaches the database.
+MAX_ID = 2**31 - 1
 KEYS_FIELD = Annotated[str, Form(max_length=200, pattern=r"^[0-9a-f,]+$")]
 ChosenField = Annotated[str, Form(pattern=KEY_PATTERN)]
 
@@ -67,7 +69,7 @@ def choice_page(
     ctx: Ctx,
     topic: TopicQuery = "",
     n: Count = DEFAULT_OPTIONS,
-    last: Annotated[int | None, Query(ge=1)] = None,
+    last: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     saved: Annotated[int | None, Query(ge=1, le=4)] = None,
     stale: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
@@ -88,10 +90,10 @@ def choice_page(
 def check_form(
     request: Request,
     ctx: Ctx,
-    item_pk: Annotated[int, Form(ge=1)],
+    item_pk: Annotated[int, Form(ge=1, le=MAX_ID)],
     options: KEYS_FIELD,
     chosen: ChosenField,
-    shown_at: Annotated[int | None, Form(ge=0)] = None,
+    shown_at: Annotated[int | None, Form(ge=0, le=2**53)] = None,
     topic: Annotated[str, Form(max_length=200)] = "",
     n: Annotated[int, Form(ge=MIN_OPTIONS, le=MAX_OPTIONS)] = DEFAULT_OPTIONS,
 ) -> HTMLResponse:
@@ -103,10 +105,10 @@ def check_form(
 @router.post("/choice/rate", include_in_schema=False)
 def rate_form(
     ctx: Ctx,
-    item_pk: Annotated[int, Form(ge=1)],
+    item_pk: Annotated[int, Form(ge=1, le=MAX_ID)],
     options: KEYS_FIELD,
     chosen: ChosenField,
-    version: Annotated[int, Form(ge=0)],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     rating: Annotated[int, Form(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy")],
     duration_ms: Annotated[int | None, Form(ge=0, le=3_600_000)] = None,
     topic: Annotated[str, Form(max_length=200)] = "",
@@ -131,13 +133,13 @@ def rate_form(
 
 # JSON API ----------------------------------------------------------------------------------
 class CheckBody(BaseModel):
-    item_pk: int = Field(ge=1)
+    item_pk: int = Field(ge=1, le=MAX_ID)
     options: list[str] = Field(
         min_length=MIN_OPTIONS, max_length=MAX_OPTIONS, description="The option keys, as shown"
     )
     chosen: str = Field(pattern=KEY_PATTERN, description="The key of the chosen option")
     shown_at: int | None = Field(
-        default=None, ge=0, description="When the card was shown (epoch ms, from GET)"
+        default=None, ge=0, le=2**53, description="When the card was shown (epoch ms, from GET)"
     )
     duration_ms: int | None = Field(
         default=None, ge=0, le=3_600_000, description="Time to answer; wins over shown_at"
@@ -148,7 +150,7 @@ class CheckBody(BaseModel):
 
 
 class RateBody(CheckBody):
-    version: int = Field(ge=0, description="The card's version, as shown (from GET)")
+    version: int = Field(ge=0, le=MAX_ID, description="The card's version, as shown (from GET)")
     rating: int | None = Field(
         default=None, ge=1, le=4, description="1 Again .. 4 Easy; default: the proposed rating"
     )
@@ -165,7 +167,7 @@ def choice_api(
     topic: TopicQuery = "",
     n: Count = DEFAULT_OPTIONS,
     skip: Annotated[
-        int | None, Query(ge=1, description="Pass over this item if others wait")
+        int | None, Query(ge=1, le=MAX_ID, description="Pass over this item if others wait")
     ] = None,
 ) -> dict[str, Any]:
     """The next due or new card with its options (keys and short answers; which is right is

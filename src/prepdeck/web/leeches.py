@@ -16,7 +16,7 @@ from prepdeck.web.errors import NotFound
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
-ItemPk = Annotated[int, Path(ge=1)]
+ItemPk = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Threshold = Annotated[
     int | None,
     Query(ge=1, le=1000, description="Lapses that make a leech (default: leech_threshold)"),

@@ -464,8 +464,19 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w, _, _ in words(text) if w not in STOP_WORDS and w not in NEGATIONS]
 
 
+# What closes a negation's scope: a comma, clause punctuation, or a contrast ("but", "while").
+NEGATION_SCOPE_ENDS = re.compile(
+    r"[,;:.!?()\n]|\b(?:but|whereas|while|although|though|however|instead|rather)\b", re.I
+)
+
+
+def is_negation(word: str) -> bool:
+    """Whether one lower-cased word from :func:`words` is a negation cue."""
+    return word in NEGATIONS or word.endswith("n't")
+
+
 def negation_count(text: str) -> int:
-    return sum(1 for w, _, _ in words(text) if w in NEGATIONS or w.endswith("n't"))
+    return sum(1 for w, _, _ in words(text) if is_negation(w))
 
 
 def subject_stems(text: str, max_words: int = 6) -> frozenset[str]:

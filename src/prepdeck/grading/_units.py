@@ -76,11 +76,11 @@ def similarity(a: Units, b: Units) -> Matrix:
 
 
 def weights(units: Units, idf: IdfTable, ignore: frozenset[str]) -> Matrix:
-    """Weight of each unit: its IDF, or 0 for punctuation, lexical stop words and units in
-    ``ignore`` (the question's: restating the question earns nothing)."""
+    """Weight of each unit: its IDF, or 0 for punctuation, lexical stop words and units of a
+    word whose stem is in ``ignore`` (the question's: restating the question earns nothing)."""
     out = np.zeros(len(units))
-    for i, key in enumerate(units.keys):
-        if key and not _PUNCT.match(key) and key not in ignore:
+    for i, (key, word) in enumerate(zip(units.keys, word_stems(units), strict=True)):
+        if key and not _PUNCT.match(key) and word not in ignore:
             out[i] = idf.weight(key)
     if not out.any() and ignore:
         # The reference only repeats the question ("What is a run-time error?" -> "Run-time
@@ -108,9 +108,23 @@ def per_word(units: Units, unit_weights: Matrix) -> Matrix:
     return out
 
 
-def question_keys(question: str | None, encoder: Encoder | None) -> frozenset[str]:
-    if not question:
-        return frozenset()
-    if encoder:
-        return frozenset(encoder.tokens(question))
-    return frozenset(stem(w) for w, _, _ in words(question))
+def word_stems(units: Units) -> list[str]:
+    """The Porter stem of the whole word each unit belongs to (wordpieces joined)."""
+    if units.vectors is None:
+        return list(units.keys)  # lexical units are stems already
+    out: list[str] = []
+    start = 0
+    for i, key in enumerate([*units.keys, ""]):
+        if i == len(units.keys) or not key.startswith("##"):
+            if i > start:
+                word = stem("".join(k.removeprefix("##") for k in units.keys[start:i]))
+                out.extend([word] * (i - start))
+            start = i
+    return out
+
+
+def question_keys(question: str | None) -> frozenset[str]:
+    """Stems of the question's words. Stems, not wordpieces: "sorting" in the question
+    demotes "sorted" and "sort" in the reference (on the robustness pairs, alignment alone
+    ranks 94.4% right against 93.9% with the question's wordpieces)."""
+    return frozenset(stem(w) for w, _, _ in words(question or ""))

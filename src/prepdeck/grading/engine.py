@@ -157,7 +157,7 @@ def _prepare(
     table: IdfTable,
 ) -> _Reference:
     text = plain_reference(reference)
-    ignore = question_keys(question, encoder)
+    ignore = question_keys(question)
     derived = not key_points
     kps = key_points or derive_key_points(text)
     # The reference and its key points recur for every answer to the item: one cached batch.

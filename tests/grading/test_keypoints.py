@@ -1,0 +1,49 @@
+"""Key-point checks and reference weights: narrow negation, question demoting by stems."""
+
+from __future__ import annotations
+
+from prepdeck.grading import grade
+from prepdeck.grading._units import question_keys, units_of, weights
+from prepdeck.grading.encoder import get_encoder
+from prepdeck.grading.idf import IdfTable
+
+REFERENCE = (
+    "Dropout randomly sets a fraction of activations to zero during training. "
+    "It reduces overfitting because units cannot co-adapt."
+)
+
+
+def test_negation_of_the_matched_words_is_caught() -> None:
+    g = grade("Dropout does not reduce overfitting.", REFERENCE, ["Dropout reduces overfitting."])
+    assert g.key_points[0].reason == "negated" and not g.key_points[0].hit
+
+
+def test_negation_elsewhere_in_the_answer_is_not_a_contradiction() -> None:
+    kps = ["Dropout reduces overfitting."]
+    answer = "Dropout, which is not a learning-rate trick, reduces overfitting."
+    g = grade(answer, REFERENCE, kps)
+    assert g.key_points[0].evidence is not None and "not" in g.key_points[0].evidence
+    assert g.key_points[0].hit and g.key_points[0].reason is None
+
+
+def test_a_bound_is_not_a_denial() -> None:
+    ref = "A binary tree is a tree whose nodes have at most two children."
+    g = grade(
+        "Every node has no more than two children.", ref, ["Nodes have at most two children."]
+    )
+    assert g.key_points[0].reason is None
+
+
+def test_a_negative_key_point_met_by_a_negative_paraphrase_is_a_hit() -> None:
+    ref = "Constructors do not have a return type, but functions have to declare one."
+    kps = ["Constructors do not have a return type."]
+    g = grade("A constructor cannot return a value, so it has no return type.", ref, kps)
+    assert g.key_points[0].reason is None and g.key_points[0].hit
+
+
+def test_question_words_are_demoted_in_any_inflection() -> None:
+    ref = units_of("Sorting orders the sorted items by key.", get_encoder())
+    w = weights(ref, IdfTable(), question_keys("How do you sort items?"))
+    pieces = dict(zip(ref.keys, w, strict=True))
+    assert pieces["sorting"] == pieces["sorted"] == pieces["items"] == 0.0
+    assert pieces["orders"] > 0 and pieces["key"] > 0

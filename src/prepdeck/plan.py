@@ -5,12 +5,14 @@ toward the date if that option is on, exactly as practice would): studied cards 
 current state, never-seen cards from the day the plan learns them. Recall on the date is read
 off the forgetting curve at the interview moment (the start of the interview's study day).
 
-New cards are spread evenly over the days left: the plan picks the smallest number of new
-cards per day whose projected readiness reaches the target when every review is rated Good
-(every never-seen card if even that falls short; ``reachable`` is then False). The days, the
-reviews per day and the projected figure then come from one seeded draw per card in which
-each review is recalled with its FSRS retrievability (Good) or forgotten (Again, relearned),
-and a new card is known at first sight with probability :data:`FIRST_SIGHT_RECALL`. Reviews
+Studied cards and the plan's new cards are projected with seeded draws: each review is
+recalled with its FSRS retrievability (Good) or forgotten (Again, relearned), and a new card
+is known at first sight with probability :data:`FIRST_SIGHT_RECALL`; one draw per studied
+card, a few per day of new cards, weighted. New cards are spread evenly over the days left:
+the plan picks the smallest number a day whose readiness reaches the target when the new
+cards' reviews are all rated Good (every never-seen card if even that falls short;
+``reachable`` is then False); the days, the reviews per day and the projected figure come
+from the draws. Reviews
 per day count review-phase and relearning cards; following the plan means doing every review
 that falls due. The simulation test (``tests/readiness/test_plan_simulation.py``) checks the
 projection against a simulated learner.
@@ -31,7 +33,13 @@ from prepdeck.scheduling import NEW_CARD, CardPhase, CardState, Rating, Schedule
 #: New cards are assumed to be learned this long after a study day starts (today: now).
 LEARN_AFTER_DAY_START = timedelta(hours=2)
 #: Distinct learning times a day's new cards are projected at, so their reviews spread out.
-VARIANTS_PER_DAY = 8
+VARIANTS_PER_DAY = 6
+#: At most about this many projected new-card paths in all (fewer a day on long horizons).
+NEW_CARD_PATHS = 240
+#: A new card's recall on the date is projected for each of the last days before the date
+#: and for this many days spread over the time before them.
+EXACT_LAST_DAYS = 14
+SAMPLED_EARLY_DAYS = 30
 #: Assumed chance of knowing a never-seen card at first sight (rated Good, else Again).
 FIRST_SIGHT_RECALL = 0.5
 VARIANT_GAP = timedelta(minutes=7)
@@ -189,6 +197,38 @@ def _recall_at(
     return 0.0 if last is None else engine.recall(last[1], moment - last[0])
 
 
+def _curve(
+    engine: Scheduler, marks: Sequence[tuple[datetime, float]], moments: Sequence[datetime]
+) -> list[float]:
+    """:func:`_recall_at` at each of the ascending ``moments``, in one pass over ``marks``."""
+    out = []
+    last: tuple[datetime, float] | None = None
+    i = 0
+    for moment in moments:
+        while i < len(marks) and marks[i][0] <= moment:
+            last = marks[i]
+            i += 1
+        out.append(0.0 if last is None else engine.recall(last[1], moment - last[0]))
+    return out
+
+
+def _new_card_recall(calendar: _Calendar, learn_times: Sequence[datetime]) -> list[float]:
+    """Recall on the date of a card learned at each of ``learn_times`` and always rated Good.
+
+    Computed for every one of the last :data:`EXACT_LAST_DAYS` days, where it changes fast,
+    and for one day in ``step`` before them (the days between take the next sampled value)."""
+    count = len(learn_times)
+    step = max(1, math.ceil((count - EXACT_LAST_DAYS) / SAMPLED_EARLY_DAYS))
+    sampled = {k for k in range(count) if k >= count - EXACT_LAST_DAYS or k % step == 0}
+    known = {
+        k: _recall_at(
+            calendar.engine, calendar.follow(NEW_CARD, learn_times[k]).marks, calendar.deadline
+        )
+        for k in sampled
+    }
+    return [known[min(j for j in sampled if j >= k)] for k in range(count)]
+
+
 def _learned_per_day(never_seen: int, per_day: int, days: int) -> list[int]:
     return [max(0, min(per_day, never_seen - per_day * k)) for k in range(days)]
 
@@ -218,9 +258,11 @@ def make_plan(
     def learn_time(k: int) -> datetime:
         return calendar.sitting(days[k])
 
-    base = sum(_recall_at(engine, calendar.follow(s, now).marks, deadline) for s in studied)
-    firsts = [calendar.follow(NEW_CARD, learn_time(k)) for k in range(len(days))]
-    on_date = [_recall_at(engine, p.marks, deadline) for p in firsts]
+    # Seeded by the inputs' size: the same state gives the same plan on every request.
+    rng = random.Random(pool * 1_000_003 + len(days))
+    paths = [calendar.follow(s, now, rng) for s in studied]
+    base = sum(_recall_at(engine, p.marks, deadline) for p in paths)
+    on_date = _new_card_recall(calendar, [learn_time(k) for k in range(len(days))])
 
     def projected(per_day: int) -> float:
         learned = _learned_per_day(never_seen, per_day, len(days))
@@ -230,11 +272,9 @@ def make_plan(
     per_day = next((n for n in range(most + 1) if projected(n) >= target), most)
     learned = _learned_per_day(never_seen, per_day, len(days))
 
-    # Seeded by the inputs' size: the same state gives the same plan on every request.
-    rng = random.Random(pool * 1_000_003 + len(days))
-    paths = [calendar.follow(s, now, rng) for s in studied]
+    per_day_paths = max(1, min(VARIANTS_PER_DAY, NEW_CARD_PATHS // max(len(days), 1)))
     for k, count in enumerate(learned):
-        variants = min(count, VARIANTS_PER_DAY)
+        variants = min(count, per_day_paths)
         for j in range(variants):
             path = calendar.follow(NEW_CARD, learn_time(k) + j * VARIANT_GAP, rng)
             paths.append(_Path(path.reviews, path.marks, count / variants))
@@ -246,15 +286,19 @@ def make_plan(
                 reviews[_day_of(when, settings.day_starts_at_hour)] += path.weight
     plan_days = tuple(PlanDay(d, c, round(reviews[d])) for d, c in zip(days, learned, strict=True))
 
-    moments = [(today, now)] + [(d, study_day_start(d, settings)) for d in days[1:]]
-    moments.append((interview_date, deadline))
+    labels = [today, *days[1:], interview_date]
+    moments = [now] + [study_day_start(d, settings) for d in days[1:]] + [deadline]
+    stop = [0.0] * len(moments)
+    follow = [0.0] * len(moments)
+    for n, path in enumerate(paths):
+        if n < len(studied):
+            for i, value in enumerate(_curve(engine, path.marks[:1], moments)):
+                stop[i] += value
+        for i, value in enumerate(_curve(engine, path.marks, moments)):
+            follow[i] += path.weight * value
     trajectory = tuple(
-        TrajectoryPoint(
-            day,
-            sum(_recall_at(engine, p.marks[:1], m) for p in paths[: len(studied)]) / pool,
-            sum(p.weight * _recall_at(engine, p.marks, m) for p in paths) / pool,
-        )
-        for day, m in moments
+        TrajectoryPoint(day, a / pool, b / pool)
+        for day, a, b in zip(labels, stop, follow, strict=True)
     )
     final = trajectory[-1].following_plan
     plan = StudyPlan(

@@ -134,10 +134,6 @@ class Scheduler:
         self._decay = -self.parameters[20]
         self._factor = 0.9 ** (1 / self._decay) - 1
 
-    def without_fuzz(self) -> Scheduler:
-        """The same scheduler with fuzz off (for projections that must be repeatable)."""
-        return Scheduler(replace(self.settings, fuzz=False), self.parameters)
-
     @staticmethod
     def _to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
         if state.phase is CardPhase.NEW:
@@ -197,13 +193,11 @@ class Scheduler:
 
     def retrievability(self, state: CardState, now: datetime | None = None) -> float:
         """Probability of recall at ``now`` (0 for a new card)."""
-        if state.phase is CardPhase.NEW or state.stability is None:
+        if state.phase is CardPhase.NEW or state.stability is None or state.last_review is None:
             return 0.0
-        return float(
-            self._exact.get_card_retrievability(
-                self._to_fsrs(state, now or utcnow()), now or utcnow()
-            )
-        )
+        # fsrs's own formula (tests compare with get_card_retrievability), without building
+        # an fsrs.Card: projections call this thousands of times.
+        return self.recall(state.stability, _as_utc(now or utcnow()) - _as_utc(state.last_review))
 
     def recall(self, stability: float, elapsed: timedelta) -> float:
         """Probability of recall ``elapsed`` after a review that left ``stability`` (days).

@@ -5,7 +5,8 @@ retrievability (``Scheduler.retrievability``) as its probability; they rate Good
 recall it and Again when not, through the real :class:`~prepdeck.scheduling.Scheduler`.
 At first sight a card is recalled with probability ``first_sight_recall`` (prior knowledge).
 Each study day they do every card due that day, then the day's new cards, then the learning
-steps those ratings create (as a practice session does). Everything is seeded.
+steps those ratings create (as a practice session does). Everything is seeded (fsrs's fuzz,
+drawn from the global ``random`` generator, by :func:`follow`).
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ def follow(
     interview. Returns each day with the mean recall when it starts, and the mean recall at
     the interview moment (the readiness reached)."""
     settings = learner.scheduler.settings
+    # fsrs draws its interval fuzz from the global generator: seed it too, for repeatable runs.
+    random.seed(learner.seed)
     days = []
     for k in range((interview_date - today).days):
         day = today + timedelta(days=k)

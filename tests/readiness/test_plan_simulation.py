@@ -82,3 +82,21 @@ def test_following_the_plan_after_a_break_reaches_a_higher_target() -> None:
     )
     assert plan.new_total == 0
     assert reached >= 0.93 - 0.05 and abs(reached - plan.projected) <= 0.05
+
+
+def test_the_simulation_is_repeatable() -> None:
+    def run() -> tuple[float, list[int]]:
+        scheduler = Scheduler(_settings(True))
+        deck = Deck.of({"Statistics": 40, "SQL": 30}, 5)
+        days, reached = follow(
+            SimulatedLearner(scheduler, 5),
+            deck,
+            [5] * 14,
+            now=NOW,
+            today=study_day_of(NOW, scheduler.settings),
+            interview_date=NOW.date() + timedelta(days=21),
+        )
+        return reached, [d.reviews for d in days]
+
+    first = run()
+    assert first == run() and first[0] > 0.5

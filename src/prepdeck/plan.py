@@ -288,6 +288,8 @@ def make_plan(
 
     labels = [today, *days[1:], interview_date]
     moments = [now] + [study_day_start(d, settings) for d in days[1:]] + [deadline]
+    if not days:  # the interview is today: its moment has passed, now is all there is
+        labels, moments = [interview_date], [now]
     stop = [0.0] * len(moments)
     follow = [0.0] * len(moments)
     for n, path in enumerate(paths):

@@ -120,4 +120,5 @@ def test_the_interview_today_has_no_days_to_plan() -> None:
     today = NOW.date()
     result = readiness(CARDS, {"SQL": 3}, Scheduler(Settings()), interview_date=today, now=NOW)
     assert result.days_left == 0 and result.plan.days == ()
+    assert [p.day for p in result.plan.trajectory] == [today]
     assert "today" in result.plan.advice[0]

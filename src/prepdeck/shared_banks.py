@@ -11,13 +11,28 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from statistics import fmean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from prepdeck.errors import PrepdeckError
+from prepdeck.reader import read_bank
 from prepdeck.scheduling import CardState, Scheduler
+
+if TYPE_CHECKING:
+    from prepdeck.storage import Store, SyncResult
 
 #: The bank prepdeck ships; every learner sees it.
 BUNDLED_BANK = "bundled"
+
+
+class BankError(PrepdeckError):
+    """A bank cannot be published or loaded; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,29 @@ def group_progress(
         )
     rows.sort(key=lambda r: (r.expected_recall is None, r.expected_recall or 0.0, r.bank, r.topic))
     return rows
+
+
+def load_bank_path(store: Store, path: Path) -> tuple[str, SyncResult]:
+    """Load the bank at ``path`` (a page or a folder) under its absolute path as its name.
+
+    Unlike ``prepdeck bank add``, a bank with unreadable files or items without a question or
+    an answer is refused (:class:`BankError` naming ``path`` and the first problem), so what
+    learners are given is whole; nothing is loaded then.
+    """
+    if not path.exists():
+        raise BankError("path", f"{path} does not exist on the server")
+    bank = read_bank(path)
+    if bank.errors:
+        raise BankError("path", f"{bank.errors[0]} ({len(bank.errors)} problem(s) in all)")
+    empty = [i for i in bank.items if not (i.question.strip() and i.answer.strip())]
+    if empty:
+        raise BankError(
+            "path", f"{empty[0].location}: item '{empty[0].id}' has no question or answer"
+        )
+    if not bank.items:
+        raise BankError("path", f"{path} has no questions")
+    name = str(path.resolve())
+    return name, store.sync_bank(name, str(path), bank.items)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -12,7 +12,7 @@ from prepdeck.accounts import AccountError
 from prepdeck.model import Item
 from prepdeck.scheduling import Rating, Scheduler
 from prepdeck.settings import Settings
-from prepdeck.shared_banks import group_progress
+from prepdeck.shared_banks import BankError, group_progress
 from prepdeck.storage import QueueFilter, ReviewInput
 from prepdeck.store import SqlStore
 from prepdeck.store.engine import StoreError
@@ -82,9 +82,9 @@ def test_learners_see_published_banks_only(store: SqlStore, make_item: MakeItem)
 
 def test_publishing_names_the_bank_when_refused(store: SqlStore, make_item: MakeItem) -> None:
     _load(store, make_item)
-    with pytest.raises(StoreError, match="bank: no bank named 'nope'"):
+    with pytest.raises(BankError, match="bank: no bank named 'nope'"):
         store.set_bank_published("nope", True)
-    with pytest.raises(StoreError, match="bundled bank is always published"):
+    with pytest.raises(BankError, match="bundled bank is always published"):
         store.set_bank_published("bundled", False)
     assert [b.published for b in store.bank_listings()] == [True, False]
 

@@ -16,10 +16,10 @@ from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from prepdeck.accounts import AccountError, Role
-from prepdeck.errors import Location
 from prepdeck.scheduling import CardPhase, CardState, utcnow
 from prepdeck.shared_banks import (
     BUNDLED_BANK,
+    BankError,
     BankListing,
     GroupSnapshot,
     LearnerCard,
@@ -27,7 +27,6 @@ from prepdeck.shared_banks import (
     SharedAnswer,
 )
 from prepdeck.store.base import StoreBase
-from prepdeck.store.engine import StoreError
 from prepdeck.store.tables import (
     api_tokens,
     auth_sessions,
@@ -112,11 +111,11 @@ class SharingQueries(StoreBase):
     def set_bank_published(self, name: str, published: bool, by: int | None = None) -> BankListing:
         """Publish (or withdraw) bank ``name``; learners' cards and reviews stay either way.
 
-        Raises :class:`StoreError` naming the bank when there is none by that name, or when
+        Raises :class:`BankError` naming the bank when there is none by that name, or when
         asked to withdraw the bundled bank (every learner always has it).
         """
         if name == BUNDLED_BANK and not published:
-            raise StoreError("bank: the bundled bank is always published", Location("bank"))
+            raise BankError("bank", "the bundled bank is always published")
         values: dict[str, Any] = (
             {"published_at": utcnow(), "published_by": by}
             if published
@@ -125,7 +124,7 @@ class SharingQueries(StoreBase):
         with self._begin() as conn:
             changed = conn.execute(update(banks).where(banks.c.name == name).values(**values))
             if changed.rowcount != 1:
-                raise StoreError(f"bank: no bank named {name!r} is loaded", Location("bank"))
+                raise BankError("bank", f"no bank named {name!r} is loaded")
         return next(b for b in self.bank_listings() if b.name == name)
 
     # group progress ----------------------------------------------------------------------

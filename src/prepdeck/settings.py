@@ -111,6 +111,8 @@ class Settings:
     sign_in_failures_per_account: int = 5
     sign_in_failures_per_address: int = 20
     sign_in_window: timedelta = timedelta(minutes=15)
+    #: Server logs: text (one readable line per request) or json (one JSON object a line).
+    log_format: str = "text"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -137,6 +139,8 @@ class Settings:
             problems.append("toward_date_days must be 1..60")
         if self.secure_cookies not in ("auto", "true", "false"):
             problems.append("secure_cookies must be auto, true or false")
+        if self.log_format not in ("text", "json"):
+            problems.append("log_format must be text or json")
         if min(self.sign_in_failures_per_account, self.sign_in_failures_per_address) < 1:
             problems.append("sign_in_failures_per_account and _per_address must be at least 1")
         if min(self.session_lifetime, self.invitation_lifetime, self.sign_in_window) <= timedelta():
@@ -173,7 +177,7 @@ def _coerce(name: str, value: Any, where: str) -> Any:
             return date.fromisoformat(str(value)) if str(value).strip() else None
         if name in ("fuzz", "accounts", "signup", "schedule_toward_date"):
             return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-        if name == "secure_cookies":
+        if name in ("secure_cookies", "log_format"):
             return str(value).strip().lower()
         return str(value)
     except (TypeError, ValueError) as exc:

@@ -14,7 +14,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from prepdeck.errors import Location
 from prepdeck.store import engine as engines
-from prepdeck.store.engine import StoreError
 
 
 class StoreBase:
@@ -43,18 +42,14 @@ class _Transaction:
             self.context = self.store.engine.begin()
             return self.context.__enter__()  # type: ignore[no-any-return]
         except OperationalError as exc:
-            raise StoreError(engines.operational_message(exc), Location(self.store.where)) from None
+            raise engines.store_error(exc, Location(self.store.where)) from None
 
     def __exit__(self, *exc_info: Any) -> None:
         try:
             self.context.__exit__(*exc_info)
-        except OperationalError as exc:
-            raise StoreError(engines.operational_message(exc), Location(self.store.where)) from None
         except DBAPIError as exc:
             if isinstance(exc, IntegrityError):
                 raise
-            raise StoreError(f"database error: {exc.orig}", Location(self.store.where)) from None
+            raise engines.store_error(exc, Location(self.store.where)) from None
         if exc_info[0] is not None and issubclass(exc_info[0], OperationalError):
-            raise StoreError(
-                engines.operational_message(exc_info[1]), Location(self.store.where)
-            ) from None
+            raise engines.store_error(exc_info[1], Location(self.store.where)) from None

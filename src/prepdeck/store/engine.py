@@ -2,7 +2,11 @@
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout, so a second process
 waits for a lock instead of failing at once. Every failure to open a database becomes
-a :class:`StoreError` with the database named, never a traceback.
+a :class:`StoreError` with the database named, never a traceback; losing the server
+(PostgreSQL stopped or restarting, the network gone) is :class:`DatabaseUnavailable`, which
+the web answers with 503. PostgreSQL connections are checked before use (``pool_pre_ping``)
+and a connection that broke is thrown away with the rest of the pool, so after a restart of
+the server the next requests reconnect by themselves.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 
 from prepdeck.errors import Location, PrepdeckError
 
@@ -27,8 +31,16 @@ class StoreError(PrepdeckError):
     """The database cannot be opened or used: corrupt, locked, unreachable, or too new."""
 
 
+class DatabaseUnavailable(StoreError):
+    """The database is out of reach for now (down, restarting, locked): try again shortly."""
+
+
 #: How long SQLite waits for another process's lock before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 10_000
+#: PostgreSQL: give up connecting after this long, so a request fails fast while it is down.
+CONNECT_TIMEOUT_S = 3
+#: PostgreSQL: how long a request waits for a free pooled connection (seconds).
+POOL_TIMEOUT_S = 10
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -66,7 +78,11 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             "timeout": busy_timeout_ms / 1000,
         }
     else:
-        kwargs["pool_pre_ping"] = True
+        kwargs.update(
+            pool_pre_ping=True,
+            pool_timeout=POOL_TIMEOUT_S,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+        )
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -118,6 +134,18 @@ def upgrade(engine: Engine) -> str:
     return head_revision()
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None: no prepdeck schema yet).
+
+    Raises :class:`DatabaseUnavailable` when the database cannot be reached.
+    """
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise store_error(exc, Location(_describe(str(engine.url)))) from None
+
+
 def _known(scripts: ScriptDirectory, revision: str) -> bool:
     try:
         return scripts.get_revision(revision) is not None
@@ -132,3 +160,27 @@ def operational_message(exc: OperationalError) -> str:
     if "unable to open" in text_:
         return "cannot open the database file (check the folder exists and is writable)"
     return f"cannot use the database: {text_.strip().splitlines()[0] if text_.strip() else exc}"
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether a database error means "out of reach for now" rather than a bad request."""
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
+def store_error(exc: DBAPIError, where: Location) -> StoreError:
+    """The StoreError for a database error: :class:`DatabaseUnavailable` when out of reach."""
+    if is_unavailable(exc):
+        message = (
+            operational_message(exc)
+            if isinstance(exc, OperationalError)
+            else f"lost the connection to the database: {_first_line(exc)}"
+        )
+        return DatabaseUnavailable(message, where)
+    return StoreError(f"database error: {_first_line(exc)}", where)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text_ = str(exc.orig).strip()
+    return text_.splitlines()[0] if text_ else type(exc.orig).__name__

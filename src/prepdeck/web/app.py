@@ -20,6 +20,7 @@ from prepdeck.web import (
     choice,
     docs,
     errors,
+    health,
     home,
     imports,
     leeches,
@@ -30,6 +31,7 @@ from prepdeck.web import (
     stats,
     user_settings,
 )
+from prepdeck.web.logging import RequestLogMiddleware
 from prepdeck.web.markup import markdown_html
 from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
 from prepdeck.web.upload_limit import UploadLimitMiddleware
@@ -89,6 +91,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.state.templates = make_templates()
     app.add_middleware(UploadLimitMiddleware, max_bytes=ctx.settings.upload_max_bytes)
     app.add_middleware(SecurityMiddleware)
+    app.add_middleware(RequestLogMiddleware)  # outermost: times and logs every request
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (home, practice, mock, browse, search, stats, imports, user_settings, docs):
@@ -96,4 +99,5 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     for module in (choice, leeches):
         app.include_router(module.router)
     app.include_router(readiness.router)
+    app.include_router(health.router)
     return app

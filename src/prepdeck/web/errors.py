@@ -1,6 +1,8 @@
 """Errors the web layer raises, and how they reach the user: an HTML page or a JSON problem.
 
-Nothing here shows a traceback: unexpected errors become a plain 500 page/problem.
+Nothing here shows a traceback: unexpected errors become a plain 500 page/problem. A database
+out of reach (PostgreSQL stopped or restarting) is a 503 with ``Retry-After``: the server
+itself is fine and reconnects by itself once the database is back.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from prepdeck.errors import PrepdeckError
+from prepdeck.store.engine import DatabaseUnavailable, is_unavailable
 
 log = logging.getLogger("prepdeck.web")
+#: Seconds a client is told to wait before retrying while the database is out of reach.
+RETRY_AFTER_S = 5
+UNAVAILABLE_DETAIL = (
+    "The database is not reachable right now (it may be restarting); try again in a few "
+    "seconds. A rating sent with an Idempotency-Key can be sent again with the same key: "
+    "it is saved once."
+)
 
 
 class WebError(PrepdeckError):
@@ -75,8 +86,20 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     ]
 
 
+def unavailable(request: Request) -> Response:
+    """503 with Retry-After: the database is out of reach for now."""
+    response = problem(request, 503, "Service unavailable", UNAVAILABLE_DETAIL)
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a page or a problem."""
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _unavailable(request: Request, exc: DatabaseUnavailable) -> Response:
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return unavailable(request)
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
@@ -100,6 +123,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, DBAPIError) and is_unavailable(exc):  # raised outside the store
+            log.warning("database unavailable on %s %s", request.method, request.url.path)
+            return unavailable(request)
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return problem(
             request, 500, "Server error", "Something went wrong on our side; it has been logged."

@@ -1,10 +1,13 @@
-"""Key-point checks and reference weights: narrow negation, question demoting by stems."""
+"""Key-point checks, reference weights and the answer cap: narrow negation, question
+demoting by stems, a huge paste graded on its start."""
 
 from __future__ import annotations
 
+import pytest
+
 from prepdeck.grading import grade
-from prepdeck.grading._units import question_keys, units_of, weights
-from prepdeck.grading.encoder import get_encoder
+from prepdeck.grading._units import MAX_ANSWER_UNITS, capped, question_keys, units_of, weights
+from prepdeck.grading.encoder import Encoded, get_encoder
 from prepdeck.grading.idf import IdfTable
 
 REFERENCE = (
@@ -47,3 +50,30 @@ def test_question_words_are_demoted_in_any_inflection() -> None:
     pieces = dict(zip(ref.keys, w, strict=True))
     assert pieces["sorting"] == pieces["sorted"] == pieces["items"] == 0.0
     assert pieces["orders"] > 0 and pieces["key"] > 0
+
+
+def test_a_huge_pasted_answer_is_graded_on_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    enc = get_encoder()
+    encoded: list[str] = []
+    original = enc.encode
+
+    def spy(text: str) -> Encoded:
+        encoded.append(text)
+        return original(text)
+
+    monkeypatch.setattr(enc, "encode", spy)
+    sentence = "Dropout zeroes random activations while training, which reduces overfitting. "
+    huge = sentence * 20_000  # 1.6 million characters
+    g = grade(huge, REFERENCE, None, "What does dropout do?")
+    assert len(encoded) == 1 and len(enc.tokens(encoded[0])) <= MAX_ANSWER_UNITS
+    assert any("only its first" in n for n in g.notes)
+    assert g.score == pytest.approx(
+        grade(encoded[0], REFERENCE, None, "What does dropout do?").score
+    )
+    assert all(k.span is None or k.span[1] <= len(encoded[0]) for k in g.key_points)
+
+
+def test_the_cap_counts_words_without_the_model() -> None:
+    text, cut = capped("word " * (MAX_ANSWER_UNITS + 50), None)
+    assert cut and len(text.split()) == MAX_ANSWER_UNITS
+    assert capped("a short answer", None) == ("a short answer", False)

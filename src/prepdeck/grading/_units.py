@@ -35,6 +35,29 @@ class Units:
         return len(self.keys)
 
 
+# The longest answer graded: twice the longest answer in the robustness pairs (243
+# wordpieces) and in Mohler (193). A pasted essay is graded on its start, so one answer costs
+# at most two model windows and bounded key-point matching (a 16,000-word paste took 18 s).
+MAX_ANSWER_UNITS = 512
+# Cut before tokenizing, so a multi-megabyte paste is not tokenized whole: 16 characters per
+# unit is far above English or code (about 4-5 per wordpiece).
+MAX_ANSWER_CHARS = 16 * MAX_ANSWER_UNITS
+
+
+def capped(answer: str, encoder: Encoder | None) -> tuple[str, bool]:
+    """``answer`` cut after its first ``MAX_ANSWER_UNITS`` units (wordpieces for the model,
+    words for the lexical fallback), and whether it was cut."""
+    text = answer[:MAX_ANSWER_CHARS]
+    if encoder is None:
+        ends = [e for _, _, e in words(text)]
+    else:
+        enc = encoder.tokenizer.encode(text, add_special_tokens=False)
+        ends = [int(e) for _, e in enc.offsets]
+    if len(ends) > MAX_ANSWER_UNITS:
+        text = text[: ends[MAX_ANSWER_UNITS - 1]]
+    return text, len(text) < len(answer)
+
+
 def lexical_units(text: str) -> Units:
     ws = list(words(text))
     # Stop words and negations get an empty key: they never carry a match (weight 0).

@@ -22,7 +22,9 @@ from prepdeck.grading._text import (
     plain_reference,
 )
 from prepdeck.grading._units import (
+    MAX_ANSWER_UNITS,
     Units,
+    capped,
     question_keys,
     similarity,
     units_many,
@@ -193,6 +195,10 @@ def _grade_one(
     if not answer:
         results = tuple(KeyPointResult(k.text, False, 0.0) for k in ref.key_points)
         return _finish(0.0, results, ref, bands, method, (*notes, "empty answer"))
+    answer, cut = capped(answer, encoder)
+    if cut:
+        unit = "wordpieces" if encoder else "words"
+        notes = (*notes, f"a long answer: only its first {MAX_ANSWER_UNITS} {unit} were graded")
     alignment, _, results, extra = _measure(answer, ref, encoder, cal)
     # Alignment: 0.5 at an answer to another topic (bank 90th percentile), rising gently.
     aligned = 1.0 / (1.0 + math.exp(-cal.steepness * (alignment - cal.midpoint)))

@@ -242,6 +242,60 @@ def add(
         raise typer.Exit(1)
 
 
+@app.command()
+def publish(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A page or folder on this machine, or the name of a loaded bank (say, an "
+            "upload's).",
+            show_default=False,
+        ),
+    ],
+    withdraw: Annotated[
+        bool, typer.Option("--withdraw", help="Stop showing the bank to learners.")
+    ] = False,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database", envvar="PREPDECK_DATABASE_URL", help="Database URL.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Share a bank with the learners of a multi-user server (accounts on).
+
+    A path is loaded first (refused whole if a file cannot be read or an item has no answer),
+    then published; learners see published banks (and the bundled one) with their own
+    progress. --withdraw hides a bank again; learners' progress on it is kept.
+    """
+    from prepdeck.cli.context import open_context
+    from prepdeck.shared_banks import BankError, load_bank_path
+
+    try:
+        with open_context(database) as ctx:
+            name = str(Path(target).resolve()) if Path(target).exists() else target
+            if not withdraw and Path(target).exists():
+                name, result = load_bank_path(ctx.store, Path(target))
+                out.print(
+                    f"{name}: {result.added} added, {result.updated} updated, "
+                    f"{result.unchanged} unchanged, {result.retired} retired",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            listing = ctx.store.set_bank_published(name, not withdraw)
+    except BankError as exc:
+        err.print(f"error: {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    state = (
+        "published: learners see it"
+        if listing.published
+        else "withdrawn: learners no longer see it"
+    )
+    out.print(
+        f"{listing.name}: {state} ({listing.items} questions)", highlight=False, soft_wrap=True
+    )
+
+
 @contextmanager
 def _sync_progress() -> Iterator[Callable[[int, int], None] | None]:
     if not err.is_terminal:

@@ -30,7 +30,14 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 THEMES = ("system", "light", "dark")
 #: What a user sets for themselves on the settings page (stored per user in the database).
-USER_SETTINGS = ("desired_retention", "new_per_day", "reviews_per_day", "interview_date", "theme")
+USER_SETTINGS = (
+    "desired_retention",
+    "new_per_day",
+    "reviews_per_day",
+    "interview_date",
+    "schedule_toward_date",
+    "theme",
+)
 MAX_NEW_PER_DAY = 1000
 MAX_REVIEWS_PER_DAY = 10_000
 
@@ -246,6 +253,14 @@ def _user_value(name: str, raw: Any) -> Any:
             return date.fromisoformat(text)
         except ValueError:
             raise ValueError("enter a date as YYYY-MM-DD") from None
+    if name == "schedule_toward_date":
+        if isinstance(raw, bool):
+            return raw
+        if text.lower() in ("true", "on", "1", "yes"):
+            return True
+        if text.lower() in ("false", "off", "0", "no", ""):
+            return False
+        raise ValueError("choose on or off")
     if text not in THEMES:
         raise ValueError(f"choose one of {', '.join(THEMES)}")
     return text

@@ -18,6 +18,7 @@ from prepdeck.scheduling import utcnow
 from prepdeck.settings import Settings
 from prepdeck.store.context import open_store_context
 from prepdeck.web import create_app
+from prepdeck.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,39 @@ def test_status_shows_readiness_or_explains(tmp_path: Path, template_db: Path) -
     assert bad.exit_code == 2 and "--date" in bad.output
     none = runner.invoke(cli, ["status", "--database", url], env=env)
     assert none.exit_code == 0 and "prepdeck status --date" in none.output
+
+
+def test_schedule_toward_date_is_a_user_setting(client: TestClient) -> None:
+    client.get("/")  # receive the CSRF cookie
+    token = client.cookies.get(CSRF_COOKIE) or ""
+    headers = {CSRF_HEADER: token}
+    day = _in_days(30).isoformat()
+    bad = client.put("/api/settings", json={"schedule_toward_date": "maybe"}, headers=headers)
+    assert bad.status_code == 422 and "schedule_toward_date" in bad.text
+    assert client.get("/api/settings").json()["schedule_toward_date"] is False
+    put = client.put(
+        "/api/settings",
+        json={"interview_date": day, "schedule_toward_date": True},
+        headers=headers,
+    )
+    assert put.status_code == 200, put.text
+    assert put.json()["schedule_toward_date"] is True
+    page = client.get("/settings").text
+    assert '<option value="true" selected>' in page
+    advice = client.get("/api/readiness").json()["plan"]["advice"]
+    assert not any("schedule_toward_date" in line for line in advice)
+    form = client.post(
+        "/settings",
+        data={
+            "desired_retention": "0.9",
+            "new_per_day": "20",
+            "reviews_per_day": "200",
+            "interview_date": day,
+            "schedule_toward_date": "false",
+            "theme": "system",
+            CSRF_FIELD: token,
+        },
+        follow_redirects=False,
+    )
+    assert form.status_code == 303
+    assert client.get("/api/settings").json()["schedule_toward_date"] is False

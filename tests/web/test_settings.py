@@ -35,6 +35,7 @@ def test_settings_page_shows_the_values_in_effect(client: TestClient) -> None:
         "new_per_day": 20,
         "reviews_per_day": 200,
         "interview_date": None,
+        "schedule_toward_date": False,
         "theme": "system",
     }
 

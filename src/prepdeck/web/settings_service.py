@@ -29,6 +29,7 @@ class SettingsData:
     new_per_day: int
     reviews_per_day: int
     interview_date: date | None
+    schedule_toward_date: bool
     theme: str
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ class SettingsBody(BaseModel):
     new_per_day: int | None = Field(default=None, ge=0, le=MAX_NEW_PER_DAY)
     reviews_per_day: int | None = Field(default=None, ge=0, le=MAX_REVIEWS_PER_DAY)
     interview_date: date | None = None
+    schedule_toward_date: bool | None = None
     theme: Literal["system", "light", "dark"] | None = None
 
 
@@ -56,6 +57,7 @@ def settings_form(
     new_per_day: Text = "",
     reviews_per_day: Text = "",
     interview_date: Text = "",
+    schedule_toward_date: Text = "false",
     theme: Text = "system",
 ) -> Response:
     values = {
@@ -63,6 +65,7 @@ def settings_form(
         "new_per_day": new_per_day,
         "reviews_per_day": reviews_per_day,
         "interview_date": interview_date,
+        "schedule_toward_date": schedule_toward_date,
         "theme": theme,
     }
     try:

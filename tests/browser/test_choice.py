@@ -32,6 +32,16 @@ def test_one_multiple_choice_round(open_page: PageFactory, app_url: str) -> None
     page.keyboard.press("Enter")
     expect(page.locator("#choice-saved")).to_contain_text("Saved")
     expect(page.locator("section.choice")).not_to_have_attribute("data-item", first_item or "")
+    # A suspended card on the leeches page, then back with its button.
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "prepdeck_csrf")
+    suspended = page.request.post(
+        f"/api/leeches/{first_item}/suspend", headers={"x-csrf-token": token}
+    )
+    assert suspended.ok, suspended.text()
     page.goto("/leeches")
+    expect(page.locator(f"#leech-{first_item}")).to_contain_text("suspended")
     found += run_axe(page, "leeches")
+    page.locator(f"#leech-{first_item}").get_by_role("button", name=re.compile("Unsuspend")).click()
+    expect(page.locator("#leech-notice")).to_contain_text("is unsuspended")
+    expect(page.locator("#no-leeches")).to_be_visible()
     assert not found, "axe violations:\n" + "\n".join(found)

@@ -32,6 +32,8 @@ from prepdeck.scheduling import Scheduler, study_day_start, utcnow
 from prepdeck.storage import Store, TopicCard
 
 MIN_TARGET, MAX_TARGET = 0.5, 0.99
+#: The plan looks at most this far ahead (its cost grows with the days left).
+MAX_DAYS_AHEAD = 3 * 366
 HOW_TO_SET = (
     "set your interview date: `prepdeck status --date 2026-12-15` for one look, or "
     "interview_date in settings (the web UI's Settings page, config.toml or "
@@ -108,13 +110,20 @@ def check_inputs(
     interview_date: date | None, target: float, today: date, *, date_field: str, target_field: str
 ) -> date:
     """``interview_date`` if usable; else :class:`NoInterviewDate` or :class:`ReadinessError`
-    naming the field."""
+    naming the field (a date before today or more than :data:`MAX_DAYS_AHEAD` days away, a
+    target outside ``MIN_TARGET..MAX_TARGET``)."""
     if interview_date is None:
         raise NoInterviewDate(f"no interview date: {HOW_TO_SET}", Location(date_field))
     if interview_date < today:
         raise ReadinessError(
             f"the interview date {interview_date.isoformat()} is in the past (today is "
             f"{today.isoformat()}): give a date from today on",
+            Location(date_field),
+        )
+    if (interview_date - today).days > MAX_DAYS_AHEAD:
+        raise ReadinessError(
+            f"the interview date {interview_date.isoformat()} is more than "
+            f"{MAX_DAYS_AHEAD // 366} years away: give a nearer date",
             Location(date_field),
         )
     if not MIN_TARGET <= target <= MAX_TARGET:

@@ -140,3 +140,32 @@ def test_schedule_toward_date_is_a_user_setting(client: TestClient) -> None:
     )
     assert form.status_code == 303
     assert client.get("/api/settings").json()["schedule_toward_date"] is False
+
+
+def test_a_saved_date_that_has_passed_keeps_pages_working(
+    tmp_path: Path, template_db: Path
+) -> None:
+    with _client(tmp_path, template_db, interview_date=_in_days(-2)) as client:
+        page = client.get("/")
+        api = client.get("/api/readiness")
+    assert page.status_code == 200 and "is in the past" in page.text
+    assert 'id="chart-readiness"' not in page.text
+    assert api.status_code == 200 and api.json()["interview_date"] is None
+    assert "interview date" in api.json()["message"]
+
+
+def test_a_date_too_far_away_is_refused(client: TestClient) -> None:
+    far = client.get("/api/readiness", params={"date": "9999-12-31"})
+    assert far.status_code == 400 and far.json()["detail"].startswith("date: ")
+    assert "years away" in far.json()["detail"]
+
+
+def test_status_with_a_saved_past_date_still_shows_the_rest(
+    tmp_path: Path, template_db: Path
+) -> None:
+    path = tmp_path / "cli.sqlite3"
+    shutil.copy(template_db, path)
+    env = {"PREPDECK_INTERVIEW_DATE": _in_days(-1).isoformat(), "COLUMNS": "120"}
+    shown = CliRunner().invoke(cli, ["status", "--database", f"sqlite:///{path}"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert "prepdeck status" in shown.output and "is in the past" in shown.output

@@ -335,8 +335,14 @@ def status(
             )
         except ReadinessError as exc:
             field = exc.location.file if exc.location else "readiness"
-            Console(stderr=True).print(f"error: {field}: {exc.message}", highlight=False)
-            raise typer.Exit(2) from None
+            if interview is not None:
+                Console(stderr=True).print(f"error: {field}: {exc.message}", highlight=False)
+                raise typer.Exit(2) from None
+            # The saved date (an interview that has passed, say): say so, show the rest.
+            ready = (
+                f"[yellow]Readiness: your {field}: {exc.message}.[/] Set the next one with "
+                "[bold]prepdeck status --date YYYY-MM-DD[/] or in settings."
+            )
     table = Table(title="prepdeck status", show_footer=True)
     total = {
         k: sum(getattr(r, k) for r in rows)

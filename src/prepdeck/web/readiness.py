@@ -57,8 +57,9 @@ def panel(
     target: float | None = None,
     now: datetime | None = None,
 ) -> ReadinessPanel:
-    """Readiness for ``interview_date`` (default: the user's setting). Raises WebError naming
-    the field for a date in the past or a target out of range."""
+    """Readiness for ``interview_date`` (default: the user's setting). A given date in the past
+    or too far away, or a target out of range, raises WebError naming the field; a saved date
+    that cannot be used gives a panel with only a message."""
     try:
         result = readiness_for(
             ctx.store,
@@ -73,6 +74,11 @@ def panel(
         return ReadinessPanel(None, f"No interview date yet: {HOW_TO_SET}.", Markup(""))
     except ReadinessError as exc:
         field = exc.location.file if exc.location else "readiness"
+        if interview_date is None:
+            # The saved date, e.g. an interview that has passed: the page says so, still works.
+            return ReadinessPanel(
+                None, f"Your {field.replace('_', ' ')}: {exc.message}.", Markup("")
+            )
         raise WebError(f"{field}: {exc.message}") from None
     return ReadinessPanel(result, "", plot(result))
 

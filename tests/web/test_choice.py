@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from prepdeck.store import SqlStore
@@ -153,3 +154,13 @@ def test_nothing_left_says_so(client: TestClient) -> None:
     }
     page = client.get("/choice?topic=No such topic")
     assert page.status_code == 200 and 'id="choice-done"' in page.text
+
+
+def test_without_the_model_the_page_says_how_options_were_chosen(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREPDECK_GRADING_MODEL", "off")
+    page = client.get("/choice")
+    assert 'id="choice-note"' in page.text and "shared words" in page.text
+    card = client.get("/api/choice").json()
+    assert card["method"].startswith("shared words") and "PREPDECK_GRADING_MODEL" in card["note"]

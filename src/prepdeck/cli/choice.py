@@ -134,7 +134,8 @@ def choice(
         noted = False
         while (view := session.next()) is not None:
             try:
-                choices = make_choices(view, everything, n=options)
+                with out.status("choosing the options..."):
+                    choices = make_choices(view, everything, n=options)
             except ChoiceError as exc:
                 out.print(f"[yellow]Skipping {view.item.id}: {exc.message}[/]")
                 session.queue.popleft()

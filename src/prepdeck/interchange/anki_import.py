@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import importlib
 import json
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -89,16 +90,17 @@ def _collection(path: Path) -> Iterator[sqlite3.Connection]:
             raise InterchangeError(
                 f"{member} is over {MAX_COLLECTION_BYTES >> 20} MB", Location(name)
             )
+        db = Path(tmp) / "collection.sqlite"
         try:
-            data = archive.read(member)
+            # Streamed to disk: a collection can be far larger than what memory should hold.
+            with archive.open(member) as source, open(db, "wb") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise InterchangeError(
                 f"damaged package: {member} cannot be read ({exc})", Location(name)
             ) from None
         if member == _COMPRESSED:
-            data = _zstd_decompress(data, name)
-        db = Path(tmp) / "collection.sqlite"
-        db.write_bytes(data)
+            db.write_bytes(_zstd_decompress(db.read_bytes(), name))
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
             conn.execute("PRAGMA query_only = ON")

@@ -98,6 +98,7 @@ def test_status_shows_readiness_or_explains(tmp_path: Path, template_db: Path) -
     assert shown.exit_code == 0, shown.output
     assert "Readiness for" in shown.output and "20 day(s) left" in shown.output
     assert "Plan: learn" in shown.output and "● following the plan" in shown.output
+    assert "The plan, week by week" in shown.output
     past = runner.invoke(cli, ["status", "--database", url, "--date", "2020-01-01"], env=env)
     assert past.exit_code == 2 and "--date" in past.output and "in the past" in past.output
     bad = runner.invoke(cli, ["status", "--database", url, "--date", "15/12/2026"], env=env)

@@ -61,6 +61,29 @@ def plan_text(result: Readiness) -> Text:
     return text
 
 
+def plan_weeks(result: Readiness) -> Table | Text:
+    """The plan a week at a time: new cards to learn and the reviews expected to fall due."""
+    days = result.plan.days
+    if not days:
+        return Text()
+    table = Table(title="The plan, week by week", title_justify="left")
+    table.add_column("days")
+    table.add_column("new cards", justify="right")
+    table.add_column("reviews a day", justify="right")
+    table.add_column("busiest day", justify="right")
+    for start in range(0, len(days), 7):
+        week = days[start : start + 7]
+        span = f"{week[0].day:%a %d %b}" + (f" – {week[-1].day:%a %d %b}" if len(week) > 1 else "")
+        reviews = [d.reviews for d in week]
+        table.add_row(
+            span,
+            str(sum(d.new for d in week)),
+            f"{sum(reviews) / len(week):.0f}",
+            str(max(reviews)),
+        )
+    return table
+
+
 def _columns(values: Sequence[float], width: int) -> list[float]:
     """``values`` resampled to at most ``width`` columns (nearest point)."""
     if len(values) <= width:
@@ -104,4 +127,6 @@ def plot(result: Readiness, width: int) -> Text:
 
 
 def readiness_view(result: Readiness, console: Console) -> RenderableType:
-    return Group(topic_table(result), plan_text(result), plot(result, console.width))
+    return Group(
+        topic_table(result), plan_text(result), plan_weeks(result), plot(result, console.width)
+    )

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from prepdeck.store.context import Context
 from prepdeck.upload import UploadError, UploadTooLarge
 from prepdeck.web import import_service
+from prepdeck.web.admin_banks import may_add_banks
 from prepdeck.web.deps import get_ctx, page
 from prepdeck.web.errors import problem
 
@@ -53,7 +54,12 @@ def import_form(request: Request, ctx: Ctx, file: Upload = None) -> HTMLResponse
     return page(request, "import.html", _values(ctx, report=report))
 
 
-@router.post("/import/{token}/add", response_class=HTMLResponse, include_in_schema=False)
+@router.post(
+    "/import/{token}/add",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(may_add_banks)],
+)
 def add_form(request: Request, token: Token, ctx: Ctx) -> HTMLResponse:
     done = import_service.add(ctx, token)
     return page(request, "import_added.html", {"done": done})
@@ -71,7 +77,7 @@ def import_api(request: Request, ctx: Ctx, file: Upload = None) -> Any:
         return response
 
 
-@router.post("/api/import/{token}/add", tags=["import"])
+@router.post("/api/import/{token}/add", tags=["import"], dependencies=[Depends(may_add_banks)])
 def add_api(token: Token, ctx: Ctx) -> dict[str, Any]:
     """Add a checked upload to your banks (one transaction): counts added/updated/retired."""
     return import_service.add(ctx, token).to_dict()

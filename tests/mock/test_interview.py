@@ -122,6 +122,22 @@ def test_the_mocks_time_is_up(store: SqlStore, clock: Clock) -> None:
         service.answer(mock.mock_id, 2, "too late")
 
 
+def test_a_mock_left_open_past_its_time_is_over(store: SqlStore, clock: Clock) -> None:
+    service = interviews(store, clock)
+    mock = service.start(MockRequest(questions=2, seed=2))
+    step_of(service.current(mock.mock_id))
+    clock.advance(mock.total_s + 61)  # past the minute a late answer is given
+    with pytest.raises(MockConflict, match=r"time was up at 12:.* came too late"):
+        service.answer(mock.mock_id, 1, GOOD)
+    assert service.get(mock.mock_id).finished
+    assert service.report(mock.mock_id).answered == 0
+    assert list(store.review_log(service.user)) == []
+    # Listing finishes mocks abandoned while running.
+    other = service.start(MockRequest(questions=1, seed=3))
+    clock.advance(other.total_s + 61)
+    assert all(m.finished_at is not None for m in service.history())
+
+
 def test_no_schedule_leaves_cards_alone(store: SqlStore, clock: Clock) -> None:
     service = interviews(store, clock)
     mock = service.start(MockRequest(questions=2, seed=4, schedule=False))

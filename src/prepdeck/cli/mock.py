@@ -21,6 +21,7 @@ from prepdeck.cli.context import Context, open_context
 from prepdeck.cli.study import DatabaseOpt, Lines
 from prepdeck.mock import (
     PRESETS,
+    MockConflict,
     MockError,
     MockInterviews,
     MockNotFound,
@@ -92,8 +93,12 @@ def _run(service: MockInterviews, mock: MockRecord, lines: Lines) -> MockRecord:
         if typed is None:
             out.print("[yellow]Mock ended early; unanswered questions score 0.[/]")
             return service.finish(mock.mock_id)
-        with out.status("saving..."):
-            following = service.answer(mock.mock_id, step.position, typed)
+        try:
+            with out.status("saving..."):
+                following = service.answer(mock.mock_id, step.position, typed)
+        except MockConflict as exc:  # the time ran out while typing
+            out.print(f"[yellow]{exc.message}.[/]")
+            return service.finish(mock.mock_id)
         answered = service.get(mock.mock_id).questions[step.position - 1]
         taken = answered.time_taken.total_seconds() if answered.time_taken else 0.0
         over = taken > answered.limit_s

@@ -42,6 +42,10 @@ RECENT = timedelta(days=30)
 #: Upper bound on the items a draw reads.
 MAX_CANDIDATES = 20_000
 RETRIES = 5
+#: An answer typed when the mock's time ran out still counts if it arrives this soon after
+#: (the page submits at the deadline; a terminal user finishes the sentence). Later, the
+#: mock is over and the answer is refused.
+LATE_ANSWER = timedelta(seconds=60)
 
 
 class MockConflict(MockError):
@@ -204,7 +208,8 @@ class MockInterviews:
             return mock
         now = self.clock()
         pending = next((q for q in mock.questions if not q.answered), None)
-        if pending is None or (pending.shown_at is None and now >= mock.deadline):
+        over = now >= mock.deadline
+        if pending is None or (over and (pending.shown_at is None or now > self._last_call(mock))):
             return self.finish(mock_id)
         if pending.shown_at is None:
             shown = self.store.mark_mock_shown(self.user, mock_id, pending.position, now)
@@ -223,13 +228,19 @@ class MockInterviews:
         mock = self.get(mock_id)
         if mock.finished:
             raise MockConflict(f"mock {mock_id} is over; its report is ready")
+        now = self.clock()
+        if now > self._last_call(mock):
+            self.finish(mock_id)
+            raise MockConflict(
+                f"mock {mock_id}'s time was up at {mock.deadline:%H:%M:%S} UTC; "
+                "this answer came too late and the mock is over"
+            )
         pending = next((q for q in mock.questions if not q.answered), None)
         if pending is None or pending.position != position:
             now_at = "none" if pending is None else str(pending.position)
             raise MockConflict(
                 f"question {position} is not the current one (it is {now_at}); reload"
             )
-        now = self.clock()
         if pending.shown_at is None:
             pending = self._shown(mock_id, pending, now)
         bands = bands_from(self.store.user_settings(self.user))
@@ -249,6 +260,11 @@ class MockInterviews:
             # a second click or another tab got there first; nothing was written twice
             raise MockConflict(f"question {position} was answered already")
         return self.current(mock_id)
+
+    @staticmethod
+    def _last_call(mock: MockRecord) -> datetime:
+        """The last moment an answer counts: the mock's deadline plus :data:`LATE_ANSWER`."""
+        return mock.deadline + LATE_ANSWER
 
     def _shown(self, mock_id: int, question: MockQuestion, now: datetime) -> MockQuestion:
         shown = self.store.mark_mock_shown(self.user, mock_id, question.position, now)
@@ -286,8 +302,18 @@ class MockInterviews:
 
     # after ---------------------------------------------------------------------------------
     def history(self, limit: int = 50) -> list[MockListing]:
-        """The user's mocks, newest first."""
-        return self.store.mocks(self.user, limit)
+        """The user's mocks, newest first; a mock left running past its time is finished."""
+        listings = self.store.mocks(self.user, limit)
+        now = self.clock()
+        stale = [
+            m.mock_id
+            for m in listings
+            if m.finished_at is None
+            and now > m.started_at + timedelta(seconds=m.total_s) + LATE_ANSWER
+        ]
+        for mock_id in stale:
+            self.finish(mock_id)
+        return self.store.mocks(self.user, limit) if stale else listings
 
     def report(self, mock_id: int) -> MockReport:
         """The report of a finished mock, compared with the user's earlier mocks.

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -35,6 +35,7 @@ from prepdeck.web.security import BANK_CONTENT_POLICY
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
 Answer = Annotated[str, Form(max_length=MAX_ANSWER_CHARS)]
+MockId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The mock's id.")]
 
 
 class StartMock(BaseModel):
@@ -131,7 +132,7 @@ def start_form(
 
 
 @router.get("/mock/{mock_id}", include_in_schema=False)
-def question_page(request: Request, mock_id: int, ctx: Ctx) -> Response:
+def question_page(request: Request, mock_id: MockId, ctx: Ctx) -> Response:
     with _web_errors():
         step = _service(ctx).current(mock_id)
     if not isinstance(step, QuestionStep):
@@ -141,7 +142,7 @@ def question_page(request: Request, mock_id: int, ctx: Ctx) -> Response:
 
 @router.post("/mock/{mock_id}/answer", include_in_schema=False)
 def answer_form(
-    mock_id: int,
+    mock_id: MockId,
     ctx: Ctx,
     position: Annotated[int, Form(ge=1, le=MAX_QUESTIONS)],
     answer: Answer = "",
@@ -155,14 +156,14 @@ def answer_form(
 
 
 @router.post("/mock/{mock_id}/finish", include_in_schema=False)
-def finish_form(mock_id: int, ctx: Ctx) -> Response:
+def finish_form(mock_id: MockId, ctx: Ctx) -> Response:
     with _web_errors():
         _service(ctx).finish(mock_id)
     return RedirectResponse(f"/mock/{mock_id}/report", status_code=303)
 
 
 @router.get("/mock/{mock_id}/report", include_in_schema=False)
-def report_page(request: Request, mock_id: int, ctx: Ctx) -> Response:
+def report_page(request: Request, mock_id: MockId, ctx: Ctx) -> Response:
     service = _service(ctx)
     with _web_errors():
         if not service.get(mock_id).finished:
@@ -172,7 +173,7 @@ def report_page(request: Request, mock_id: int, ctx: Ctx) -> Response:
 
 
 @router.get("/mock/{mock_id}/report.html", include_in_schema=False)
-def report_download(mock_id: int, ctx: Ctx) -> Response:
+def report_download(mock_id: MockId, ctx: Ctx) -> Response:
     with _web_errors():
         report = _service(ctx).report(mock_id)
     name = f"prepdeck-mock-{mock_id}-{report.mock.started_at:%Y%m%d}.html"
@@ -213,7 +214,7 @@ def _step_dict(service: MockInterviews, step: Any) -> dict[str, Any]:
 
 
 @router.get("/api/mock/{mock_id}", tags=["mock"])
-def step_api(mock_id: int, ctx: Ctx) -> dict[str, Any]:
+def step_api(mock_id: MockId, ctx: Ctx) -> dict[str, Any]:
     """The current question (its clock starts the first time it is read) or, once the mock is
     over, the report. No answer is shown before the end."""
     service = _service(ctx)
@@ -222,7 +223,7 @@ def step_api(mock_id: int, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/api/mock/{mock_id}/answer", tags=["mock"])
-def answer_api(mock_id: int, body: AnswerMock, ctx: Ctx) -> dict[str, Any]:
+def answer_api(mock_id: MockId, body: AnswerMock, ctx: Ctx) -> dict[str, Any]:
     """Save the answer to the current question (graded, not shown); the next step."""
     service = _service(ctx)
     with _web_errors():
@@ -230,7 +231,7 @@ def answer_api(mock_id: int, body: AnswerMock, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/api/mock/{mock_id}/finish", tags=["mock"])
-def finish_api(mock_id: int, ctx: Ctx) -> dict[str, Any]:
+def finish_api(mock_id: MockId, ctx: Ctx) -> dict[str, Any]:
     """End the mock now (unanswered questions score 0); the report."""
     service = _service(ctx)
     with _web_errors():
@@ -238,7 +239,7 @@ def finish_api(mock_id: int, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/api/mock/{mock_id}/report", tags=["mock"])
-def report_api(mock_id: int, ctx: Ctx) -> dict[str, Any]:
+def report_api(mock_id: MockId, ctx: Ctx) -> dict[str, Any]:
     """The report of a finished mock: per question and topic, to read, the trend."""
     with _web_errors():
         return _service(ctx).report(mock_id).to_dict()

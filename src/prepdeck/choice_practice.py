@@ -1,10 +1,10 @@
 """Multiple-choice practice without a session in memory: draw the next card, record an answer.
 
 Every call reads what it needs from the store, so a page can ask for the next card on any
-worker. The draw follows the practice queue: learning cards due now, reviews due today (within
-the daily review limit), new cards (within the daily new limit), then learning cards coming due
-within :data:`~prepdeck.practice.LEARN_AHEAD`. A rating goes through the scheduler and is
-logged with its grade (1.0 right, 0.0 wrong) and the proposed rating, like any other review.
+worker. The draw is the practice queue (:func:`prepdeck.practice.session_queue`): cards due now,
+new cards within the daily limit, then learning cards coming due soon. A rating goes through
+the scheduler and is logged with its grade (1.0 right, 0.0 wrong) and the proposed rating, like
+any other review.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import datetime
 
 from prepdeck.choices import ChoiceError, ChoiceSet, Judgement, make_choices
 from prepdeck.errors import PrepdeckError
-from prepdeck.practice import LEARN_AHEAD, day_bounds
-from prepdeck.scheduling import CardPhase, CardState, Rating, Scheduler, utcnow
+from prepdeck.practice import session_queue
+from prepdeck.scheduling import CardState, Rating, Scheduler, utcnow
 from prepdeck.settings import Settings
 from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput, Store
 
@@ -38,21 +38,8 @@ def queue(
     now: datetime | None = None,
     limit: int = DRAW_WINDOW,
 ) -> list[CardView]:
-    """The cards to practise next, in order (see the module docstring)."""
-    now = now or utcnow()
-    start, end = day_bounds(now, settings)
-    done = store.day_counts(user, start)
-    due = store.due_cards(user, end, flt, limit * 4)
-    learning = [c for c in due if c.state.phase is not CardPhase.REVIEW]
-    review_room = max(settings.reviews_per_day - done.reviews_done, 0)
-    reviews = [c for c in due if c.state.phase is CardPhase.REVIEW][:review_room]
-    new_room = max(settings.new_per_day - done.new_done, 0)
-    new = store.new_cards(user, flt, min(new_room, limit)) if new_room else []
-    now_due = [c for c in learning if c.state.due is None or c.state.due <= now]
-    soon = [
-        c for c in learning if c.state.due is not None and now < c.state.due <= now + LEARN_AHEAD
-    ]
-    return (now_due + reviews + new + soon)[:limit]
+    """The cards to practise next, in order: the practice queue, rebuilt from the store."""
+    return session_queue(store, settings, user, flt, now=now or utcnow(), limit=limit)
 
 
 def pool(store: Store, user: int) -> list[CardView]:

@@ -62,6 +62,10 @@ class Option:
         return {"key": self.key, "text": self.text, "correct": self.correct}
 
 
+def _words(card: CardView, options: Sequence[Option]) -> int:
+    return len(card.item.question.split()) + sum(len(o.text.split()) for o in options)
+
+
 @dataclass(frozen=True)
 class ChoiceSet:
     """A card's options in the order shown; ``method`` and ``note`` say how they were chosen."""
@@ -78,7 +82,7 @@ class ChoiceSet:
     @property
     def words(self) -> int:
         """Words to read: the question and every option (drives the fast/slow limits)."""
-        return len(self.card.item.question.split()) + sum(len(o.text.split()) for o in self.options)
+        return _words(self.card, self.options)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ class Judgement:
 
     @property
     def words(self) -> int:
-        return len(self.card.item.question.split()) + sum(len(o.text.split()) for o in self.options)
+        return _words(self.card, self.options)
 
 
 def _sentence_ends(text: str) -> list[int]:

@@ -108,7 +108,7 @@ class Settings:
     accounts: bool = False
     #: With accounts: anyone may create an account at /sign-up (false: admin invitations only).
     signup: bool = True
-    #: With accounts: a sign-in lasts this long after the last request (sliding).
+    #: With accounts: how long a sign-in lasts (then the browser asks for the password again).
     session_lifetime: timedelta = timedelta(days=14)
     #: How long an admin's invitation link stays usable.
     invitation_lifetime: timedelta = timedelta(days=7)

@@ -33,7 +33,7 @@ from prepdeck.scheduling import utcnow
 from prepdeck.store.base import StoreBase
 from prepdeck.store.tables import api_tokens, auth_sessions, invitations, sign_in_attempts, users
 
-#: A session's last-seen time (and sliding expiry) is written at most this often.
+#: A session's (or token's) last-seen time is written at most this often.
 TOUCH_EVERY = timedelta(minutes=1)
 #: Sign-in failures older than this are deleted when new ones are recorded.
 KEEP_ATTEMPTS = timedelta(days=1)
@@ -227,8 +227,8 @@ class AccountQueries(StoreBase):
             )
         return secret
 
-    def session_user(self, secret: str, lifetime: timedelta) -> int | None:
-        """The enabled user a live session cookie belongs to, sliding its expiry forward."""
+    def session_user(self, secret: str) -> int | None:
+        """The enabled user a live (unexpired) session cookie belongs to, or None."""
         now = utcnow()
         with self._begin() as conn:
             query = (
@@ -247,7 +247,7 @@ class AccountQueries(StoreBase):
                 conn.execute(
                     update(auth_sessions)
                     .where(auth_sessions.c.id == row.id)
-                    .values(last_seen_at=now, expires_at=now + lifetime)
+                    .values(last_seen_at=now)
                 )
         return int(row.user_id)
 

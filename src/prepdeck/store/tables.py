@@ -199,7 +199,7 @@ auth_sessions = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),  # slides forward while in use
+    Column("expires_at", UTCDateTime, nullable=False),
     Index("ix_auth_sessions_user", "user_id"),
 )
 

@@ -16,8 +16,13 @@ from prepdeck.scheduling import humanise, utcnow
 from prepdeck.settings import Settings
 from prepdeck.store.context import Context, open_store_context
 from prepdeck.web import (
+    account,
+    admin_banks,
+    admin_users,
+    auth,
     browse,
     choice,
+    data_rights,
     docs,
     errors,
     health,
@@ -31,6 +36,7 @@ from prepdeck.web import (
     stats,
     user_settings,
 )
+from prepdeck.web.deps import authenticate
 from prepdeck.web.logging import RequestLogMiddleware
 from prepdeck.web.markup import markdown_html
 from prepdeck.web.security import CSRF_FIELD, CSRF_HEADER, SecurityMiddleware, csrf_protect
@@ -82,17 +88,20 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
         description="Practise interview questions with spaced repetition. "
         "Every page has a JSON twin under /api.",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_protect)],
+        # authenticate first: CSRF exempts requests it found carrying an API token
+        dependencies=[Depends(authenticate), Depends(csrf_protect)],
         # /docs is our own page (web/docs.py): Swagger UI shipped in the package, CSP-safe.
         docs_url=None,
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.state.settings = settings
     app.state.templates = make_templates()
     app.add_middleware(UploadLimitMiddleware, max_bytes=ctx.settings.upload_max_bytes)
-    app.add_middleware(SecurityMiddleware)
+    app.add_middleware(SecurityMiddleware, secure_cookies=settings.secure_cookies)
     app.add_middleware(RequestLogMiddleware)  # outermost: times and logs every request
     errors.install(app)
+    auth.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (home, practice, mock, browse, search, stats, imports, user_settings, docs):
         app.include_router(module.router)
@@ -100,4 +109,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
         app.include_router(module.router)
     app.include_router(readiness.router)
     app.include_router(health.router)
+    for module in (auth, account, admin_users, admin_banks, data_rights):
+        app.include_router(module.router)
     return app

@@ -1,4 +1,13 @@
-"""Request dependencies and rendering helpers shared by the page modules."""
+"""Request dependencies and rendering helpers shared by the page modules.
+
+Who is asking: with accounts off (the single-user default) every request is the configured
+user, on the app's one :class:`Context`, exactly as before accounts existed. With accounts on
+(``PREPDECK_ACCOUNTS=true``), :func:`authenticate` (an app-wide dependency) resolves the user
+from ``Authorization: Bearer <token>`` or the session cookie and builds that user's Context
+(their settings laid over the configured ones, their scheduler) for the request. Route code
+never changes: it asks for ``Depends(get_ctx)`` and reads ``ctx.user``; the user's id is also
+``request.state.user_id`` and their :class:`~prepdeck.accounts.Account` ``request.state.account``.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +15,120 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
+from prepdeck.accounts import Account
+from prepdeck.scheduling import Scheduler
+from prepdeck.settings import Settings, with_user_settings
 from prepdeck.store.context import Context
+from prepdeck.web.errors import NotFound
 from prepdeck.web.security import BANK_CONTENT_POLICY
 
 #: Full pages that render bank markdown, where mermaid diagrams may be drawn.
 BANK_CONTENT_PAGES = frozenset({"browse_topic.html", "practice.html"})
+SESSION_COOKIE = "prepdeck_session"
+#: Reachable without signing in when accounts are on (everything else needs a user).
+PUBLIC_PATHS = frozenset(
+    {
+        "/sign-in",
+        "/api/sign-in",
+        "/sign-up",
+        "/sign-out",
+        "/healthz",
+        "/readyz",
+        "/docs",
+        "/openapi.json",
+    }
+)
+PUBLIC_PREFIXES = ("/static/", "/invitations/")
+
+
+class SignInRequired(Exception):
+    """No valid credentials: pages redirect to /sign-in, the API answers 401."""
+
+    def __init__(self, detail: str = "sign in first, or send 'Authorization: Bearer <token>'"):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class AdminRequired(Exception):
+    """A signed-in learner asked for an admin page (403)."""
+
+
+def base_settings(request: Request) -> Settings:
+    """The configured settings (defaults, config file, ``PREPDECK_*``), no user's values."""
+    settings: Settings | None = getattr(request.app.state, "settings", None)
+    return settings or request.app.state.ctx.settings
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+async def authenticate(request: Request) -> None:
+    """App-wide dependency: who is asking (see the module docstring). Runs before CSRF."""
+    settings = base_settings(request)
+    if not settings.accounts:
+        request.state.user_id = request.app.state.ctx.user
+        return
+    header = request.headers.get("authorization")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    found = await run_in_threadpool(_resolve, request.app.state.ctx, settings, header, cookie)
+    if found is None:
+        if header is not None:  # a bad token is an error even on public pages
+            raise SignInRequired("the API token is unknown or revoked, or its account is disabled")
+        if not is_public(request.url.path):
+            raise SignInRequired()
+        return
+    account, ctx = found
+    request.state.auth = "bearer" if header is not None else "cookie"
+    request.state.user_id = account.id
+    request.state.account = account
+    request.state.ctx = ctx
+
+
+def _resolve(
+    app_ctx: Context, settings: Settings, header: str | None, cookie: str | None
+) -> tuple[Account, Context] | None:
+    """The account and its Context for these credentials; the header wins over the cookie."""
+    store = app_ctx.store
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        user = store.verify_api_token(token.strip()) if scheme.lower() == "bearer" else None
+    elif cookie:
+        user = store.session_user(cookie)
+    else:
+        return None
+    account = None if user is None else store.account(user)
+    if account is None or account.disabled:
+        return None
+    mine = with_user_settings(settings, store.user_settings(account.id), "saved user settings")
+    scheduler = Scheduler(mine, store.parameters(account.id))
+    return account, Context(mine, store, account.id, scheduler)
 
 
 async def get_ctx(request: Request) -> Context:
     # async: a sync dependency would cost a thread-pool hop on every request
-    ctx: Context = request.app.state.ctx
+    ctx: Context = getattr(request.state, "ctx", None) or request.app.state.ctx
     return ctx
+
+
+async def get_account(request: Request) -> Account:
+    """The signed-in account; SignInRequired without one, NotFound with accounts off."""
+    if not base_settings(request).accounts:
+        raise NotFound("this server runs for one person: accounts are off (PREPDECK_ACCOUNTS)")
+    account: Account | None = getattr(request.state, "account", None)
+    if account is None:
+        raise SignInRequired()
+    return account
+
+
+async def get_admin(request: Request) -> Account:
+    """The signed-in account if it is an admin; AdminRequired (403) for learners."""
+    account = await get_account(request)
+    if not account.is_admin:
+        raise AdminRequired()
+    return account
 
 
 def is_htmx(request: Request) -> bool:

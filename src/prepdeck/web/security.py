@@ -3,6 +3,10 @@
 The token lives in an HttpOnly, SameSite=Strict cookie; forms send it back in a hidden
 ``csrf_token`` field and HTMX in the ``X-CSRF-Token`` header (set once on ``<body>``).
 A state-changing request whose token is missing or differs from the cookie gets 403.
+Requests authenticated by ``Authorization: Bearer`` (accounts on) are exempt: a browser never
+adds that header on its own, so there is no ambient credential for another site to ride on.
+Cookies get ``Secure`` per the ``secure_cookies`` setting: auto (when the request came over
+https, as uvicorn sees it behind a proxy with ``--proxy-headers``), true or false.
 """
 
 from __future__ import annotations
@@ -69,9 +73,9 @@ def _cookie_token(scope: Scope) -> str | None:
 class SecurityMiddleware:
     """Adds the security headers and makes sure every client holds a CSRF cookie."""
 
-    def __init__(self, app: ASGIApp, secure_cookie: bool = False) -> None:
+    def __init__(self, app: ASGIApp, secure_cookies: str = "auto") -> None:
         self.app = app
-        self.secure_cookie = secure_cookie
+        self.secure_cookies = secure_cookies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,7 +93,7 @@ class SecurityMiddleware:
                 headers += [(k, v) for k, v in HEADERS if k not in present]
                 if fresh:
                     cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
-                    if self.secure_cookie:
+                    if secure_cookie(self.secure_cookies, scope.get("scheme", "http")):
                         cookie += "; Secure"
                     headers.append((b"set-cookie", cookie.encode()))
                 message["headers"] = headers
@@ -98,9 +102,16 @@ class SecurityMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+def secure_cookie(mode: str, scheme: str) -> bool:
+    """Whether a cookie gets ``Secure``: ``mode`` is the secure_cookies setting."""
+    return mode == "true" or (mode == "auto" and scheme in ("https", "wss"))
+
+
 async def csrf_protect(request: Request) -> None:
     """FastAPI dependency: reject a state-changing request without the matching token."""
     if request.method in SAFE_METHODS:
+        return
+    if getattr(request.state, "auth", None) == "bearer":  # set by web.deps.authenticate
         return
     cookie = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)

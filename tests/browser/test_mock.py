@@ -107,3 +107,30 @@ def test_a_reload_keeps_the_question_and_its_deadline(open_page: PageFactory, ap
     page.reload()
     expect(page.locator("#mock-step")).to_have_attribute("data-deadline", deadline or "")
     assert seconds_left(page, "#question-timer") < seconds_left(page, "#mock-timer")
+
+
+def test_time_running_out_in_the_page(open_page: PageFactory, app_url: str) -> None:
+    """The page's own clock is moved on (Playwright's clock): the question's countdown goes
+    past zero with a notice, and at the mock's deadline the typed answer is submitted."""
+    page, _ = open_page(app_url)
+    page.clock.install()
+    start_mock(page, 2)
+    limit = seconds_left(page, "#question-timer")
+    overall = seconds_left(page, "#mock-timer")
+    page.locator("#answer").fill(ANSWER)
+    expect(page.locator("#time-status")).to_be_empty()
+
+    page.clock.run_for((limit + 2) * 1000)
+    expect(page.locator("#question-timer")).to_have_text(re.compile(r"^−0:0[1-3]$"))
+    expect(page.locator("#question-timer")).to_have_class(re.compile(r"\bover\b"))
+    expect(page.locator("#time-status")).to_have_text(
+        "Time is up for this question: submit your answer."
+    )
+    # Nothing is sent before the mock's own time is up.
+    expect(page.locator("main h1")).to_have_text("Mock interview · question 1 of 2")
+
+    page.clock.run_for((overall - limit) * 1000)
+    # The answer went in by itself; the server (whose clock did not move) shows question 2.
+    expect(page.locator("main h1")).to_have_text("Mock interview · question 2 of 2")
+    listed = page.request.get("/api/mock").json()["mocks"]
+    assert listed[0]["answered"] == 1 and listed[0]["finished_at"] is None

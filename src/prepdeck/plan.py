@@ -344,7 +344,7 @@ def _with_advice(plan: StudyPlan, engine: Scheduler) -> StudyPlan:
         )
     if plan.days and engine.deadline is None:
         advice.append(
-            "Turn on schedule_toward_date so every card is seen in the last days before "
-            "the interview."
+            "Turn on scheduling toward the interview (Settings page, or schedule_toward_date) "
+            "so every card is seen in the last days before it."
         )
     return StudyPlan(**{**plan.__dict__, "advice": tuple(advice)})

@@ -66,6 +66,7 @@ def test_api_readiness_for_a_given_date(client: TestClient) -> None:
     assert len(plan["days"]) == 15 and len(plan["trajectory"]) == 16
     assert plan["new_per_day"] * 15 >= 0.8 * 569 and plan["projected"] >= 0.8
     assert any("new_per_day" in line for line in plan["advice"])  # 20 a day is not enough
+    assert any("scheduling toward the interview" in line for line in plan["advice"])
 
 
 def test_api_refuses_a_past_date_and_a_bad_target_naming_the_field(client: TestClient) -> None:

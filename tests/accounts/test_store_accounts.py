@@ -180,3 +180,14 @@ def test_success_clears_the_account_count_and_disabled_is_refused(store: SqlStor
     store.set_disabled(ada, True)
     with pytest.raises(AccountDisabled, match="disabled"):
         sign_in(store, "ada", "correct horse", "10.0.0.1", now, limits)
+
+
+def test_account_profile_carries_settings_and_parameters(store: SqlStore) -> None:
+    ada = store.create_account("ada", "correct horse")
+    profile = store.account_profile(ada)
+    assert profile is not None and profile[0].name == "ada" and profile[1:] == ({}, None)
+    store.set_user_settings(ada, {"new_per_day": 3})
+    store.set_parameters(ada, [0.5] * 21)
+    profile = store.account_profile(ada)
+    assert profile is not None and profile[1] == {"new_per_day": 3} and profile[2] == [0.5] * 21
+    assert store.account_profile(9999) is None

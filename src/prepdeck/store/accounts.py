@@ -81,6 +81,22 @@ class AccountQueries(StoreBase):
             row = conn.execute(select(*_ACCOUNT_COLUMNS).where(users.c.id == user)).first()
         return None if row is None else _to_account(row)
 
+    def account_profile(
+        self, user: int
+    ) -> tuple[Account, dict[str, Any], list[float] | None] | None:
+        """The account with its saved settings and FSRS parameters, in one query.
+
+        What a request needs to build the user's Context; None if there is no such user.
+        """
+        columns = (*_ACCOUNT_COLUMNS, users.c.settings, users.c.parameters)
+        with self._begin() as conn:
+            row = conn.execute(select(*columns).where(users.c.id == user)).first()
+        if row is None:
+            return None
+        settings = dict(row.settings) if isinstance(row.settings, dict) else {}
+        parameters = [float(v) for v in row.parameters] if row.parameters else None
+        return _to_account(row), settings, parameters
+
     def account_by_name(self, name: str) -> Account | None:
         with self._begin() as conn:
             query = select(*_ACCOUNT_COLUMNS).where(users.c.name == name.strip().lower())

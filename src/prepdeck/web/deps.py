@@ -99,12 +99,12 @@ def _resolve(
         user = store.session_user(cookie)
     else:
         return None
-    account = None if user is None else store.account(user)
-    if account is None or account.disabled:
+    profile = None if user is None else store.account_profile(user)
+    if profile is None or profile[0].disabled:
         return None
-    mine = with_user_settings(settings, store.user_settings(account.id), "saved user settings")
-    scheduler = Scheduler(mine, store.parameters(account.id))
-    return account, Context(mine, store, account.id, scheduler)
+    account, saved, parameters = profile
+    mine = with_user_settings(settings, saved, "saved user settings")
+    return account, Context(mine, store, account.id, Scheduler(mine, parameters))
 
 
 async def get_ctx(request: Request) -> Context:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from prepdeck.mock import (
     MockConflict,
@@ -17,8 +17,9 @@ from prepdeck.mock import (
     QuestionStep,
 )
 from prepdeck.scheduling import Rating
+from prepdeck.storage import QueueFilter, ReviewInput
 from prepdeck.store import SqlStore
-from prepdeck.store.tables import mock_answers, reviews
+from prepdeck.store.tables import cards, mock_answers, reviews
 from tests.mock.conftest import BANK, Clock, interviews
 
 GOOD = "The variance shrinks with the sample size; averaging independent draws divides it by n."
@@ -136,6 +137,21 @@ def test_a_mock_left_open_past_its_time_is_over(store: SqlStore, clock: Clock) -
     other = service.start(MockRequest(questions=1, seed=3))
     clock.advance(other.total_s + 61)
     assert all(m.finished_at is not None for m in service.history())
+
+
+def test_suspended_cards_are_not_asked(store: SqlStore, clock: Clock) -> None:
+    service = interviews(store, clock)
+    statistics = store.all_cards(service.user, QueueFilter(topics=("Statistics",)), 100)
+    for view in statistics[1:]:
+        store.record_review(service.user, view, None, ReviewInput(Rating.GOOD, clock.now))
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(cards)
+            .where(cards.c.item_id.in_([v.item_pk for v in statistics[1:]]))
+            .values(suspended=True)
+        )
+    mock = service.start(MockRequest(questions=5, topics=("Statistics",), seed=1))
+    assert [q.item_pk for q in mock.questions] == [statistics[0].item_pk]
 
 
 def test_no_schedule_leaves_cards_alone(store: SqlStore, clock: Clock) -> None:

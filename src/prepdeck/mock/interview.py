@@ -146,8 +146,11 @@ class MockInterviews:
     def candidates(self, topics: Sequence[str], now: datetime) -> list[Candidate]:
         views = self.store.all_cards(self.user, QueueFilter(topics=tuple(topics)), MAX_CANDIDATES)
         recent = self.store.recent_lapses(self.user, now - RECENT)
+        suspended = self.store.suspended_items(self.user)
         out = []
         for v in views:
+            if v.item_pk in suspended:
+                continue
             state = v.state
             studied = state.phase is not CardPhase.NEW and v.card_id is not None
             out.append(
@@ -212,10 +215,7 @@ class MockInterviews:
         if pending is None or (over and (pending.shown_at is None or now > self._last_call(mock))):
             return self.finish(mock_id)
         if pending.shown_at is None:
-            shown = self.store.mark_mock_shown(self.user, mock_id, pending.position, now)
-            mock = self.get(mock_id)
-            pending = mock.questions[pending.position - 1]
-            assert pending.shown_at == shown
+            pending = self._shown(mock_id, pending, now)
         return QuestionStep(mock, pending, now)
 
     def answer(self, mock_id: int, position: int, text: str) -> QuestionStep | MockRecord:

@@ -53,6 +53,12 @@ class MockQueries(StoreBase):
         with self._begin() as conn:
             return {int(item): int(n) for item, n in conn.execute(query)}
 
+    def suspended_items(self, user: int) -> frozenset[int]:
+        """Items whose card the user suspended (a mock does not ask them)."""
+        query = select(cards.c.item_id).where(cards.c.user_id == user, cards.c.suspended.is_(True))
+        with self._begin() as conn:
+            return frozenset(int(item) for (item,) in conn.execute(query))
+
     def create_mock(self, user: int, mock: NewMock) -> int:
         """Store a drawn mock and its questions (positions 1..n) in one transaction."""
         with self._begin() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -176,3 +177,38 @@ def test_another_users_mock_is_404_and_a_restart_keeps_mine(settings: Settings) 
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         again = client.get(f"/api/mock/{mine['mock']}").json()
         assert again["position"] == 1 and again["deadline"] == mine["deadline"]
+
+
+def test_with_accounts_each_user_sees_only_their_mocks(settings: Settings) -> None:
+    accounts = replace(settings, accounts=True)
+    ctx = open_store_context(accounts)
+    try:
+        tokens = {
+            name: ctx.store.create_api_token(ctx.store.create_account(name, None), "test")
+            for name in ("alice", "bob")
+        }
+    finally:
+        ctx.close()
+    with TestClient(create_app(accounts), raise_server_exceptions=False) as client:
+
+        def as_user(name: str) -> dict[str, str]:
+            return {"authorization": f"Bearer {tokens[name]}"}
+
+        started = client.post(
+            "/api/mock", json={"questions": 2, "seed": 1}, headers=as_user("alice")
+        )
+        assert started.status_code == 201, started.text
+        mock_id = started.json()["mock"]
+        assert client.get(f"/api/mock/{mock_id}", headers=as_user("alice")).status_code == 200
+        for method, path, body in (
+            ("GET", f"/api/mock/{mock_id}", None),
+            ("GET", f"/api/mock/{mock_id}/report", None),
+            ("POST", f"/api/mock/{mock_id}/answer", {"position": 1, "answer": "x"}),
+            ("POST", f"/api/mock/{mock_id}/finish", None),
+        ):
+            response = client.request(method, path, json=body, headers=as_user("bob"))
+            assert response.status_code == 404, (path, response.text)
+        assert client.get("/api/mock", headers=as_user("bob")).json()["mocks"] == []
+        assert client.get("/api/mock").status_code == 401  # nobody signed in
+        mine = client.get("/api/mock", headers=as_user("alice")).json()["mocks"]
+        assert [m["id"] for m in mine] == [mock_id] and mine[0]["answered"] == 0

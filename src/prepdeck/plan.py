@@ -43,6 +43,12 @@ SAMPLED_EARLY_DAYS = 30
 #: Assumed chance of knowing a never-seen card at first sight (rated Good, else Again).
 FIRST_SIGHT_RECALL = 0.5
 VARIANT_GAP = timedelta(minutes=7)
+#: New cards are learned this long into a day's sitting, after its reviews. It matters: fsrs
+#: counts elapsed time in whole 24-hour days, so a card learned at 06:20 and reviewed the next
+#: morning at 06:05 counts as a same-day review (its stability barely grows).
+NEW_AFTER_REVIEWS = timedelta(minutes=20)
+#: How long a day's reviews take: a card is reviewed somewhere in that span of the sitting.
+SITTING_LENGTH = timedelta(minutes=30)
 #: Learning steps due within this long are done in the same sitting (as in practice).
 SAME_SITTING = timedelta(minutes=20)
 #: Time one review takes.
@@ -182,7 +188,12 @@ class _Calendar:
             reviews.append((when, before))
             assert state.stability is not None and state.due is not None
             marks.append((when, state.stability))
-            when = self.next_review(state.due, when + REVIEW_TIME)
+            after = when + REVIEW_TIME
+            when = self.next_review(state.due, after)
+            if rng is not None and when - after > SAME_SITTING:
+                # Where the card falls in the day's queue: a few minutes either way decide
+                # whether fsrs counts a whole day since the last review.
+                when += rng.random() * SITTING_LENGTH
         return _Path(reviews, marks)
 
 
@@ -256,7 +267,8 @@ def make_plan(
     calendar = _Calendar(engine, now, today, deadline)
 
     def learn_time(k: int) -> datetime:
-        return calendar.sitting(days[k])
+        # New cards come after the day's reviews (today: now, the sitting under way).
+        return calendar.sitting(days[k]) + (NEW_AFTER_REVIEWS if k else timedelta())
 
     # Seeded by the inputs' size: the same state gives the same plan on every request.
     rng = random.Random(pool * 1_000_003 + len(days))

@@ -12,10 +12,10 @@ card, a few per day of new cards, weighted. New cards are spread evenly over the
 the plan picks the smallest number a day whose readiness reaches the target when the new
 cards' reviews are all rated Good (every never-seen card if even that falls short;
 ``reachable`` is then False); the days, the reviews per day and the projected figure come
-from the draws. Reviews
-per day count review-phase and relearning cards; following the plan means doing every review
-that falls due. The simulation test (``tests/readiness/test_plan_simulation.py``) checks the
-projection against a simulated learner.
+from the draws. Reviews per day count review-phase and relearning cards; following the plan
+means doing every review that falls due. The simulation test
+(``tests/readiness/test_plan_simulation.py``) checks the projection against a simulated
+learner.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ EXACT_LAST_DAYS = 14
 SAMPLED_EARLY_DAYS = 30
 #: Assumed chance of knowing a never-seen card at first sight (rated Good, else Again).
 FIRST_SIGHT_RECALL = 0.5
+#: Minutes between those learning times.
 VARIANT_GAP = timedelta(minutes=7)
 #: New cards are learned this long into a day's sitting, after its reviews. It matters: fsrs
 #: counts elapsed time in whole 24-hour days, so a card learned at 06:20 and reviewed the next

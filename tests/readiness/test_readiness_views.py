@@ -50,9 +50,9 @@ def client(tmp_path: Path, template_db: Path) -> Iterator[TestClient]:
 def test_without_a_date_the_api_and_the_home_page_say_how_to_set_it(client: TestClient) -> None:
     data = client.get("/api/readiness").json()
     assert data["interview_date"] is None
-    assert "prepdeck status --date" in data["message"]
+    assert "Settings" in data["message"] and "prepdeck status --date" in data["message"]
     page = client.get("/").text
-    assert 'id="readiness-message"' in page and 'href="/settings"' in page
+    assert 'id="readiness-message"' in page and 'href="/settings#interview_date"' in page
 
 
 def test_api_readiness_for_a_given_date(client: TestClient) -> None:

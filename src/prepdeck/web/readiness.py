@@ -10,13 +10,18 @@ from fastapi import APIRouter, Depends, Query
 from markupsafe import Markup
 
 from prepdeck import charts
-from prepdeck.readiness import HOW_TO_SET, NoInterviewDate, Readiness, ReadinessError, readiness_for
+from prepdeck.readiness import NoInterviewDate, Readiness, ReadinessError, readiness_for
 from prepdeck.scheduling import utcnow
 from prepdeck.store.context import Context
 from prepdeck.web.deps import get_ctx
 from prepdeck.web.errors import WebError
 
 router = APIRouter()
+NO_DATE = (
+    "No interview date yet. Set it in Settings to see your expected recall on the day and a "
+    "plan to get there (or ask /api/readiness?date=YYYY-MM-DD; in the terminal, "
+    "prepdeck status --date YYYY-MM-DD)."
+)
 Ctx = Annotated[Context, Depends(get_ctx)]
 
 
@@ -71,7 +76,7 @@ def panel(
             date_field="date" if interview_date else "interview_date",
         )
     except NoInterviewDate:
-        return ReadinessPanel(None, f"No interview date yet: {HOW_TO_SET}.", Markup(""))
+        return ReadinessPanel(None, NO_DATE, Markup(""))
     except ReadinessError as exc:
         field = exc.location.file if exc.location else "readiness"
         if interview_date is None:

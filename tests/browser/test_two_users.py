@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from prepdeck.store import SqlStore
 from tests.browser.conftest import PageFactory, fresh_settings, serve
+from tests.browser.test_accessibility import run_axe
 
 PASSWORDS = {"ana": "ana's own passphrase", "ben": "ben's own passphrase"}
+ADMIN_PASSWORD = "ada's admin passphrase"
 ANSWERS = {
     "ana": "Ana typed this: bias is error from wrong assumptions, variance from the sample.",
     "ben": "Ben typed this: regularisation trades a little bias for less variance.",
@@ -22,6 +25,9 @@ ANSWERS = {
 @pytest.fixture
 def accounts_url(tmp_path: Path, browser_template_db: Path) -> Iterator[str]:
     settings = fresh_settings(tmp_path, browser_template_db, accounts=True, signup=True)
+    store = SqlStore.open(settings.resolved_database_url)
+    store.create_account("ada", ADMIN_PASSWORD, role="admin")
+    store.close()
     with serve(settings) as url:
         yield url
 
@@ -40,7 +46,7 @@ def sign_up(page: Page, name: str) -> None:
 def sign_in(page: Page, name: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(PASSWORDS[name])
+    page.get_by_label("Password").fill(PASSWORDS.get(name, ADMIN_PASSWORD))
     page.locator("form[action='/sign-in'] button[type=submit]").click()
     expect(page.locator("#account-link")).to_have_text(name)
 
@@ -99,3 +105,29 @@ def test_two_learners_side_by_side(open_page: PageFactory, accounts_url: str) ->
     sign_out(ben)
     sign_in(ben, "ben")
     assert reviewed_today(ben) == 1
+
+
+def test_admin_sees_the_group_and_only_shared_answers(
+    open_page: PageFactory, accounts_url: str
+) -> None:
+    ana, _ = open_page(accounts_url)
+    ben, _ = open_page(accounts_url)
+    ada, _ = open_page(accounts_url)
+    sign_up(ana, "ana")
+    sign_up(ben, "ben")
+    practise_one(ana, "ana")
+    practise_one(ben, "ben")
+    ben.goto("/account/data")
+    found = run_axe(ben, "your data")
+    ben.get_by_label("Let this server's admins read my typed answers").check()
+    ben.get_by_role("button", name="Save").click()
+    expect(ben.locator("#data-notice")).to_contain_text("Admins can now read")
+
+    sign_in(ada, "ada")
+    ada.locator("#banks-link").click()
+    expect(ada.get_by_role("heading", name="The group, per topic")).to_be_visible()
+    expect(ada.locator("#group-progress tbody tr").first).to_be_visible()
+    expect(ada.locator("#shared-answers")).to_contain_text(ANSWERS["ben"])
+    expect(ada.locator("main")).not_to_contain_text("Ana typed this")
+    found += run_axe(ada, "admin banks")
+    assert not found, "axe violations:\n" + "\n".join(found)

@@ -152,6 +152,8 @@ class Settings:
             problems.append("sign_in_failures_per_account and _per_address must be at least 1")
         if min(self.session_lifetime, self.invitation_lifetime, self.sign_in_window) <= timedelta():
             problems.append("session_lifetime, invitation_lifetime and sign_in_window must be > 0")
+        if self.sign_in_window > timedelta(days=1):  # older failures are deleted (store)
+            problems.append("sign_in_window must be at most 1d")
         if problems:
             raise SettingsError("; ".join(problems), Location(where))
         return self

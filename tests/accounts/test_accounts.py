@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -19,6 +20,7 @@ from prepdeck.accounts import (
     secret_hash,
     verify_password,
 )
+from prepdeck.settings import SettingsError, load_settings
 from prepdeck.sign_in import TooManyAttempts, seconds_to_wait
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -88,3 +90,32 @@ def test_wait_counts_from_the_failure_that_must_age_out() -> None:
     assert seconds_to_wait(failures, 3, window, NOW) == 9 * 60  # the 3rd newest (6 min old)
     assert TooManyAttempts(61).retry_after == 61
     assert "2 minute(s)" in str(TooManyAttempts(61))
+
+
+def test_account_settings_from_the_environment(tmp_path: Path) -> None:
+    missing = tmp_path / "none.toml"
+    default = load_settings(env={}, path=missing)
+    assert not default.accounts and default.signup and default.secure_cookies == "auto"
+    settings = load_settings(
+        env={
+            "PREPDECK_ACCOUNTS": "true",
+            "PREPDECK_SIGNUP": "false",
+            "PREPDECK_SESSION_LIFETIME": "8h",
+            "PREPDECK_SECURE_COOKIES": "TRUE",
+            "PREPDECK_SIGN_IN_FAILURES_PER_ACCOUNT": "3",
+            "PREPDECK_SIGN_IN_WINDOW": "30m",
+        },
+        path=missing,
+    )
+    assert settings.accounts and not settings.signup
+    assert settings.session_lifetime == timedelta(hours=8) and settings.secure_cookies == "true"
+    assert settings.sign_in_failures_per_account == 3
+    assert settings.sign_in_window == timedelta(minutes=30)
+    for name, value, message in (
+        ("SECURE_COOKIES", "maybe", "secure_cookies must be auto, true or false"),
+        ("SIGN_IN_WINDOW", "2d", "sign_in_window must be at most 1d"),
+        ("SIGN_IN_FAILURES_PER_ADDRESS", "0", "must be at least 1"),
+        ("SESSION_LIFETIME", "soon", "session_lifetime"),
+    ):
+        with pytest.raises(SettingsError, match=message):
+            load_settings(env={f"PREPDECK_{name}": value}, path=missing)

@@ -108,8 +108,13 @@ def _resolve(
 
 
 async def get_ctx(request: Request) -> Context:
+    """The asking user's Context: the app's one (accounts off) or the signed-in user's."""
     # async: a sync dependency would cost a thread-pool hop on every request
-    ctx: Context = getattr(request.state, "ctx", None) or request.app.state.ctx
+    ctx: Context | None = getattr(request.state, "ctx", None)
+    if ctx is None:
+        if base_settings(request).accounts:  # never another user's data on a public page
+            raise SignInRequired()
+        ctx = request.app.state.ctx
     return ctx
 
 

@@ -76,6 +76,12 @@ def test_delete_needs_the_password_and_keeps_everyone_elses(app: Any) -> None:
     with client, other:
         practise_one(client, "mine")
         practise_one(other, "theirs")
+        mock = client.post("/api/mock", json={"questions": 1}).json()["mock"]
+        assert client.post(
+            f"/api/mock/{mock}/answer", json={"position": 1, "answer": "m"}
+        ).is_success
+        page = b'# P\n\n!!! Question ""\n    === "Question"\n        Q?\n\n    === "Answer"\n        A.\n'
+        assert client.post("/api/import", files={"file": ("p.md", page)}).json()["token"]
         wrong = client.post("/api/account/delete", json={"password": "not my password"})
         assert wrong.status_code == 422
         assert wrong.json()["errors"] == [

@@ -182,6 +182,25 @@ class Scheduler:
             return deadline
         return start + (deadline - start) * _spread(before, rating)
 
+    def pulled_due(self, state: CardState, now: datetime | None = None) -> datetime | None:
+        """Where scheduling toward the date moves a card already due after the interview (it
+        was scheduled before the option was on, or before the date changed): into the last
+        days before it, as a review would have; None if it stays (option off, due before the
+        interview, or the interview has begun)."""
+        moment = _as_utc(now or utcnow())
+        deadline = self.deadline
+        if deadline is None or state.due is None or moment >= deadline:
+            return None
+        if _as_utc(state.due) <= deadline:
+            return None
+        last = _as_utc(state.last_review or moment)
+        if last >= deadline - self._window:
+            return deadline
+        start = max(deadline - self._window, last + timedelta(days=1), moment)
+        if start >= deadline:
+            return deadline
+        return start + (deadline - start) * _spread(state, Rating.GOOD)
+
     def review(self, state: CardState, rating: Rating, now: datetime | None = None) -> CardState:
         """The state after ``rating`` at ``now``."""
         return self._apply(self._fsrs, state, rating, _as_utc(now or utcnow()))

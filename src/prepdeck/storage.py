@@ -333,3 +333,20 @@ class SharingStore(Protocol):
     def account_records(self, user: int) -> dict[str, Any]: ...
 
     def delete_account(self, user: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class DueCard:
+    """A scheduled card with the version it was read at (to move its due date safely)."""
+
+    card_id: int
+    version: int
+    state: CardState
+
+
+class ReadinessStore(Protocol):
+    """Scheduling toward the interview date (:mod:`prepdeck.toward_date`)."""
+
+    def cards_due_after(self, user: int, moment: datetime) -> list[DueCard]: ...
+
+    def move_due_dates(self, user: int, moves: Sequence[tuple[DueCard, datetime]]) -> int: ...

@@ -3,14 +3,9 @@ match those computed from the states the scheduler gave the reviewed cards."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from prepdeck.errors import Location
 from prepdeck.model import Item
@@ -20,33 +15,8 @@ from prepdeck.settings import Settings
 from prepdeck.storage import QueueFilter, ReviewInput, TopicCard
 from prepdeck.store import SqlStore
 
-PG_URL = os.environ.get("PREPDECK_TEST_DATABASE_URL", "")
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 INTERVIEW = date(2026, 11, 1)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
-    if request.param == "sqlite":
-        opened = SqlStore.open(f"sqlite:///{tmp_path / 'prepdeck.sqlite3'}")
-        yield opened
-        opened.close()
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need PREPDECK_TEST_DATABASE_URL (make test sets it)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    opened = SqlStore.open(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
-    try:
-        yield opened
-    finally:
-        opened.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _item(n: int, topic: str) -> Item:

@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from prepdeck.cli.app import app as cli
 from prepdeck.progress import study_day_of
-from prepdeck.scheduling import utcnow
+from prepdeck.scheduling import Rating, Scheduler, study_day_start, utcnow
 from prepdeck.settings import Settings
+from prepdeck.storage import QueueFilter, ReviewInput
+from prepdeck.store import SqlStore
 from prepdeck.store.context import open_store_context
 from prepdeck.web import create_app
 from prepdeck.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
@@ -171,3 +173,30 @@ def test_status_with_a_saved_past_date_still_shows_the_rest(
     shown = CliRunner().invoke(cli, ["status", "--database", f"sqlite:///{path}"], env=env)
     assert shown.exit_code == 0, shown.output
     assert "prepdeck status" in shown.output and "is in the past" in shown.output
+
+
+def test_turning_the_option_on_pulls_cards_due_after_the_interview(
+    tmp_path: Path, template_db: Path
+) -> None:
+    day = _in_days(20)
+    with _client(tmp_path, template_db) as client:
+        store = SqlStore.open(f"sqlite:///{tmp_path / 'prepdeck.sqlite3'}")
+        user = store.user_id("local")
+        plain = Scheduler(Settings(fuzz=False))
+        past = utcnow() - timedelta(days=30)
+        for view in store.new_cards(user, QueueFilter(), 5):
+            state = plain.review(view.state, Rating.EASY, past)
+            state = plain.review(state, Rating.EASY, state.due)  # type: ignore[arg-type]
+            store.record_review(user, view, state, ReviewInput(Rating.EASY, past))
+        deadline = study_day_start(day, Settings())
+        assert len(store.cards_due_after(user, deadline)) == 5
+        client.get("/")
+        headers = {CSRF_HEADER: client.cookies.get(CSRF_COOKIE) or ""}
+        put = client.put(
+            "/api/settings",
+            json={"interview_date": day.isoformat(), "schedule_toward_date": True},
+            headers=headers,
+        )
+        assert put.status_code == 200, put.text
+        assert store.cards_due_after(user, deadline) == []
+        store.close()

@@ -28,6 +28,7 @@ from prepdeck.readiness import NoInterviewDate, Readiness, ReadinessError, readi
 from prepdeck.scheduling import Rating, humanise, utcnow
 from prepdeck.storage import QueueFilter
 from prepdeck.textmath import math_to_text
+from prepdeck.toward_date import pull_toward_date
 
 out = Console(highlight=False)
 
@@ -201,6 +202,11 @@ def practice(
     flt = _filter(topic, tag, difficulty, bank)
     lines = Lines(sys.stdin)
     with open_context(database) as ctx:
+        if not cram and (moved := pull_toward_date(ctx.store, ctx.scheduler, ctx.user)):
+            out.print(
+                f"Scheduling toward the interview: {moved} card(s) due after it now come in "
+                "its last days."
+            )
         session = PracticeSession(
             ctx.store, ctx.scheduler, ctx.settings, ctx.user, flt=flt, limit=limit, cram=cram
         )

@@ -47,6 +47,7 @@ from prepdeck.store.cards_admin import CardAdminQueries
 from prepdeck.store.engine import StoreError
 from prepdeck.store.mocks import MockQueries
 from prepdeck.store.progress_io import ProgressQueries
+from prepdeck.store.readiness_queries import ReadinessQueries
 from prepdeck.store.review_write import write_review
 from prepdeck.store.rows import (
     VIEW_COLUMNS,
@@ -67,6 +68,7 @@ class SqlStore(
     CardAdminQueries,
     ProgressQueries,
     SharingQueries,
+    ReadinessQueries,
     StoreBase,
 ):
     """:class:`prepdeck.storage.Store` on a SQLAlchemy engine."""

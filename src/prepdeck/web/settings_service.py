@@ -19,6 +19,7 @@ from prepdeck.settings import (
     with_user_settings,
 )
 from prepdeck.store.context import Context
+from prepdeck.toward_date import pull_toward_date
 
 
 @dataclass(frozen=True)
@@ -74,4 +75,6 @@ def update_settings(
     ctx.store.set_user_settings(ctx.user, {**stored, **user_settings_dict(merged)})
     ctx.settings = merged
     ctx.refresh_scheduler()
+    # Cards scheduled past the interview before the option (or this date) was set.
+    pull_toward_date(ctx.store, ctx.scheduler, ctx.user)
     return current_settings(ctx)

@@ -134,3 +134,21 @@ def test_group_progress_and_answers_only_when_shared(app: Any) -> None:
 def signed_in_html(app: Any) -> str:
     with signed_in(app, "ada") as admin:
         return admin.get("/admin/banks").text
+
+
+def test_the_import_page_tells_a_learner_who_can_add(app: Any) -> None:
+    store = store_of(app)
+    store.create_account("lea", PASSWORD)
+    store.create_account("ada", PASSWORD, role="admin")
+    for name, shown, hidden in (
+        ("lea", "Only an admin", "add-bank"),
+        ("ada", "publish-hint", "Only an admin"),
+    ):
+        with signed_in(app, name) as client:
+            report = client.post(
+                "/import",
+                files={"file": ("zebra.md", PAGE)},
+                data={"csrf_token": client.cookies["prepdeck_csrf"]},
+            )
+            assert report.status_code == 200, report.text
+            assert shown in report.text and hidden not in report.text, name

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from prepdeck.accounts import MAX_PASSWORD, Account, AccountError, Role
+from prepdeck.scheduling import humanise
 from prepdeck.store.sql_store import SqlStore
 from prepdeck.web.deps import base_settings, get_admin, page
 from prepdeck.web.errors import NotFound, problem
@@ -85,7 +86,7 @@ def _users_page(
         "notice": notice,
         "problems": problems or {},
         "invitation": invitation,
-        "lifetime_days": base_settings(request).invitation_lifetime.total_seconds() / 86400,
+        "lifetime": humanise(base_settings(request).invitation_lifetime),
         "signup": base_settings(request).signup,
     }
     return page(request, "admin_users.html", context, status_code=status_code)

@@ -200,3 +200,29 @@ def test_turning_the_option_on_pulls_cards_due_after_the_interview(
         assert put.status_code == 200, put.text
         assert store.cards_due_after(user, deadline) == []
         store.close()
+
+
+def test_practice_pulls_cards_due_after_the_interview(tmp_path: Path, template_db: Path) -> None:
+    path = tmp_path / "cli.sqlite3"
+    shutil.copy(template_db, path)
+    url = f"sqlite:///{path}"
+    store = SqlStore.open(url)
+    user = store.user_id("local")
+    plain = Scheduler(Settings(fuzz=False))
+    past = utcnow() - timedelta(days=30)
+    for view in store.new_cards(user, QueueFilter(), 3):
+        state = plain.review(view.state, Rating.EASY, past)
+        state = plain.review(state, Rating.EASY, state.due)  # type: ignore[arg-type]
+        store.record_review(user, view, state, ReviewInput(Rating.EASY, past))
+    store.close()
+    env = {
+        "PREPDECK_INTERVIEW_DATE": _in_days(20).isoformat(),
+        "PREPDECK_SCHEDULE_TOWARD_DATE": "true",
+        "COLUMNS": "120",
+    }
+    args = ["practice", "--database", url, "-n", "1"]
+    first = CliRunner().invoke(cli, args, env=env, input=":q\n")
+    assert first.exit_code == 0, first.output
+    assert "3 card(s) due after it now come in its last days" in first.output
+    again = CliRunner().invoke(cli, args, env=env, input=":q\n")
+    assert "due after it" not in again.output

@@ -17,7 +17,7 @@ from prepdeck.storage import AdminCard
 from prepdeck.store.base import StoreBase
 from prepdeck.store.engine import StoreError
 from prepdeck.store.rows import VIEW_COLUMNS, state_columns, to_view
-from prepdeck.store.sharing import visible_bank_ids
+from prepdeck.store.sharing import bank_visible_to
 from prepdeck.store.tables import banks, cards, items
 
 
@@ -31,7 +31,7 @@ class CardAdminQueries(StoreBase):
         return (
             select(*VIEW_COLUMNS, cards.c.suspended)
             .select_from(joined)
-            .where(items.c.active.is_(True), items.c.bank_id.in_(visible_bank_ids(user)))
+            .where(items.c.active.is_(True), bank_visible_to(user))
         )
 
     @staticmethod

@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from prepdeck.accounts import AccountError, Role
@@ -54,12 +54,15 @@ def _learner_accounts() -> Any:
     return and_(users.c.role == Role.LEARNER.value, users.c.password_hash.is_not(None))
 
 
+def bank_visible_to(user: int) -> ColumnElement[bool]:
+    """True for the rows of ``banks`` that ``user`` may see (for queries that join banks)."""
+    is_learner = exists().where(users.c.id == user, _learner_accounts())
+    return or_(banks.c.published_at.is_not(None), banks.c.name == BUNDLED_BANK, ~is_learner)
+
+
 def visible_bank_ids(user: int) -> Select[Any]:
     """The ids of the banks ``user`` may see and practise (see the module docstring)."""
-    is_learner = exists().where(users.c.id == user, _learner_accounts())
-    return select(banks.c.id).where(
-        or_(banks.c.published_at.is_not(None), banks.c.name == BUNDLED_BANK, ~is_learner)
-    )
+    return select(banks.c.id).where(bank_visible_to(user))
 
 
 def _undone() -> Select[Any]:

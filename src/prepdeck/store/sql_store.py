@@ -56,7 +56,7 @@ from prepdeck.store.rows import (
     to_review_record,
     to_view,
 )
-from prepdeck.store.sharing import SharingQueries, visible_bank_ids
+from prepdeck.store.sharing import SharingQueries, bank_visible_to, visible_bank_ids
 from prepdeck.store.tables import banks, cards, items, reviews, sessions, users
 from prepdeck.store.web_state import WebStateQueries
 
@@ -138,7 +138,7 @@ class SqlStore(
         return (
             select(*VIEW_COLUMNS)
             .select_from(joined)
-            .where(items.c.active.is_(True), items.c.bank_id.in_(visible_bank_ids(user)))
+            .where(items.c.active.is_(True), bank_visible_to(user))
         )
 
     def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
@@ -154,7 +154,7 @@ class SqlStore(
                 cards.c.due <= until,
                 cards.c.phase != int(CardPhase.NEW),
                 items.c.active.is_(True),
-                items.c.bank_id.in_(visible_bank_ids(user)),
+                bank_visible_to(user),
             )
             .order_by(cards.c.due, cards.c.id)
             .limit(limit)

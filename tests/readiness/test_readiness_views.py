@@ -186,7 +186,7 @@ def test_turning_the_option_on_pulls_cards_due_after_the_interview(
         past = utcnow() - timedelta(days=30)
         for view in store.new_cards(user, QueueFilter(), 5):
             state = plain.review(view.state, Rating.EASY, past)
-            state = plain.review(state, Rating.EASY, state.due)  # type: ignore[arg-type]
+            state = plain.review(state, Rating.EASY, state.due)
             store.record_review(user, view, state, ReviewInput(Rating.EASY, past))
         deadline = study_day_start(day, Settings())
         assert len(store.cards_due_after(user, deadline)) == 5
@@ -212,7 +212,7 @@ def test_practice_pulls_cards_due_after_the_interview(tmp_path: Path, template_d
     past = utcnow() - timedelta(days=30)
     for view in store.new_cards(user, QueueFilter(), 3):
         state = plain.review(view.state, Rating.EASY, past)
-        state = plain.review(state, Rating.EASY, state.due)  # type: ignore[arg-type]
+        state = plain.review(state, Rating.EASY, state.due)
         store.record_review(user, view, state, ReviewInput(Rating.EASY, past))
     store.close()
     env = {

@@ -29,7 +29,7 @@ def test_pull_moves_every_card_due_after_the_interview_into_its_last_days(
     for n, view in enumerate(store.new_cards(user, QueueFilter(), 40)):
         when = NOW - timedelta(days=30, minutes=n)
         state = plain.review(view.state, Rating.EASY, when)
-        state = plain.review(state, Rating.EASY, state.due)  # type: ignore[arg-type]
+        state = plain.review(state, Rating.EASY, state.due)
         store.record_review(user, view, state, ReviewInput(Rating.GOOD, when))
     settings = Settings(fuzz=False, interview_date=INTERVIEW, schedule_toward_date=True)
     deadline = study_day_start(INTERVIEW, settings)

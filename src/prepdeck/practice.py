@@ -53,6 +53,7 @@ def session_queue(
     reviewed: int = 0,
     limit: int | None = None,
     cram: bool = False,
+    peek: bool = False,
 ) -> list[CardView]:
     """The cards a session that has rated ``reviewed`` cards shows next, best first.
 
@@ -60,13 +61,14 @@ def session_queue(
     rebuilt on any process: cards due now (within today's review limit), then new cards
     (within the new limit), then learning cards due within :data:`LEARN_AHEAD` — last, so a
     card just rated Again is not shown straight back while others wait. Cram walks all
-    matching cards in bank order, skipping the ``reviewed`` already seen.
+    matching cards in bank order, skipping the ``reviewed`` already seen. With ``peek``
+    only the first card is wanted (at most one is returned, and fewer queries run).
     """
     room = 10_000 if limit is None else limit - reviewed
     if room <= 0:
         return []
     if cram:
-        return store.all_cards(user, flt, reviewed + room)[reviewed:]
+        return store.all_cards(user, flt, reviewed + (1 if peek else room))[reviewed:]
     start, end = day_bounds(now, settings)
     done = store.day_counts(user, start)
     review_room = max(settings.reviews_per_day - done.reviews_done, 0)
@@ -78,9 +80,11 @@ def session_queue(
         c for c in learning if c.state.due is not None and now < c.state.due <= now + LEARN_AHEAD
     ]
     first = ready + reviews
+    if peek and first:
+        return first[:1]
     new_room = min(max(settings.new_per_day - done.new_done, 0), max(room - len(first), 0))
-    new = store.new_cards(user, flt, new_room) if new_room else []
-    return (first + new + ahead)[:room]
+    new = store.new_cards(user, flt, min(new_room, 1) if peek else new_room) if new_room else []
+    return (first + new + ahead)[: 1 if peek else room]
 
 
 @dataclass

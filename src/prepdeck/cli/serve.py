@@ -19,6 +19,8 @@ from prepdeck.settings import load_settings
 
 out = Console(highlight=False)
 FACTORY = "prepdeck.web.factory:create_app_from_env"
+#: Seconds a worker may take to answer the process manager's ping before it is replaced.
+HEALTHCHECK_TIMEOUT_S = 60
 
 
 def serve(
@@ -73,7 +75,16 @@ def serve(
         os.environ["PREPDECK_DATABASE_URL"] = database
     os.environ["PREPDECK_LOG_FORMAT"] = settings.log_format
     _announce(shown, port, host, workers)
-    uvicorn.run(FACTORY, factory=True, workers=workers, log_config=None, **options)  # type: ignore[arg-type]
+    uvicorn.run(
+        FACTORY,
+        factory=True,
+        workers=workers,
+        log_config=None,
+        # uvicorn kills a worker that misses a 5 s ping; under a burst every thread is busy and
+        # a healthy worker can be that slow to answer, so only a worker hung this long goes
+        timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT_S,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 def _announce(shown: str, port: int, host: str, workers: int) -> None:

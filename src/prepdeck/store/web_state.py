@@ -11,11 +11,11 @@ user's id reads as absent.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from prepdeck.scheduling import CardState, Rating, utcnow
@@ -83,6 +83,22 @@ class RatedRequest:
 def _filter(data: Any) -> QueueFilter:
     data = data if isinstance(data, dict) else {}
     return QueueFilter(**{k: tuple(v) for k, v in data.items() if k in QueueFilter.__annotations__})
+
+
+#: practice_states columns -> PracticeState fields, for changes applied without reading back.
+_FIELD_OF = {
+    "shown_item_id": "shown_pk",
+    "typed_answer": "typed",
+    "proposed_rating": "proposed",
+    "max_cards": "limit",
+}
+
+
+def _fields(values: dict[str, Any]) -> dict[str, Any]:
+    out = {_FIELD_OF.get(k, k): v for k, v in values.items()}
+    if out.get("proposed") is not None:
+        out["proposed"] = Rating(out["proposed"])
+    return out
 
 
 def _state(row: Any) -> PracticeState:
@@ -181,10 +197,16 @@ class WebStateQueries(StoreBase):
             )
         return state, None if card is None else to_view(card)
 
-    def _change(self, state: PracticeState, **values: Any) -> PracticeState:
-        """Apply ``values`` if the session is still at ``state.version``; else StaleState."""
+    def _change(self, state: PracticeState, durable: bool = True, **values: Any) -> PracticeState:
+        """Apply ``values`` if the session is still at ``state.version``; else StaleState.
+
+        ``durable=False``: on PostgreSQL the commit does not wait for the disk, for changes a
+        crash may lose harmlessly (which card is shown is worked out again from the cards).
+        """
         table = practice_states
         with self._begin() as conn:
+            if not durable and conn.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL synchronous_commit = off"))
             changed = conn.execute(
                 update(table)
                 .where(
@@ -196,13 +218,13 @@ class WebStateQueries(StoreBase):
             ).rowcount
             if changed != 1:
                 raise StaleState(state.sid)
-            row = conn.execute(select(table).where(table.c.id == state.sid)).one()
-        return _state(row)
+        return replace(state, version=state.version + 1, **_fields(values))
 
     def show_card(self, state: PracticeState, item_pk: int, remaining: int) -> PracticeState:
         """Make ``item_pk`` the card shown (typed answer and grade cleared)."""
         return self._change(
             state,
+            durable=False,
             shown_item_id=item_pk,
             shown_at=utcnow(),
             typed_answer=None,
@@ -233,9 +255,10 @@ class WebStateQueries(StoreBase):
         new_state: CardState | None,
         review: ReviewInput,
         request_key: str | None = None,
-    ) -> int:
+        remaining: int | None = None,
+    ) -> tuple[int, PracticeState]:
         """Log a rating of the card shown, count it in the session, keep ``request_key``: one
-        transaction. Returns the review id.
+        transaction. Returns the review id and the session after it (nothing shown).
 
         Raises :class:`StaleState` when the session moved on meanwhile, ConcurrentUpdate when
         the card changed elsewhere (reload it and rate again), and :class:`DuplicateRequest`
@@ -264,6 +287,7 @@ class WebStateQueries(StoreBase):
                         typed_answer=None,
                         grade=None,
                         proposed_rating=None,
+                        remaining=state.remaining if remaining is None else remaining,
                     )
                 ).rowcount
                 if changed != 1:
@@ -281,11 +305,12 @@ class WebStateQueries(StoreBase):
                             created_at=review.reviewed_at,
                         )
                     )
+                row = conn.execute(select(table).where(table.c.id == state.sid)).one()
         except IntegrityError:
             if request_key is not None and self.rated_request(state.user, request_key):
                 raise DuplicateRequest(request_key) from None
             raise ConcurrentUpdate("the card was created in another session") from None
-        return review_id
+        return review_id, _state(row)
 
     def rated_request(self, user: int, request_key: str) -> RatedRequest | None:
         """The rating saved under ``request_key`` by ``user``, if any."""

@@ -64,12 +64,20 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the ``sys.stderr`` of the moment (a captured or replaced stream included)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
     """Send prepdeck's and the server's logs to stderr in ``log_format`` (text or json).
 
     Idempotent: calling it again replaces the handler it installed.
     """
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.set_name("prepdeck")
     for name in LOGGERS:
@@ -79,7 +87,9 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
             logger.removeHandler(old)
         logger.addHandler(handler)
         logger.setLevel(level)
-        logger.propagate = False
+        # prepdeck's records still reach the root logger's handlers (none unless someone adds
+        # one, such as a test's log capture); the server's would print twice
+        logger.propagate = name == "prepdeck"
 
 
 def _request_id(scope: Scope) -> str:

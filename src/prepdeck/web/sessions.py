@@ -18,7 +18,7 @@ from typing import Any
 from prepdeck.grading.service import bands_from, grade_item
 from prepdeck.grading.types import Grade
 from prepdeck.model import Item
-from prepdeck.practice import MAX_RETRIES, session_queue
+from prepdeck.practice import LEARN_AHEAD, MAX_RETRIES, session_queue
 from prepdeck.scheduling import Rating, humanise, utcnow
 from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.context import Context
@@ -104,23 +104,33 @@ def _load(ctx: Context, sid: str) -> tuple[PracticeState, CardView | None]:
     return found
 
 
+def _queue(ctx: Context, state: PracticeState, peek: bool) -> list[CardView]:
+    return session_queue(
+        ctx.store,
+        ctx.settings,
+        ctx.user,
+        state.flt,
+        now=utcnow(),
+        reviewed=state.reviewed,
+        limit=state.limit,
+        cram=state.cram,
+        peek=peek,
+    )
+
+
 def _advance(ctx: Context, state: PracticeState) -> tuple[PracticeState, CardView | None]:
-    """Show the next card of the queue, or end the session when there is none."""
+    """Show the next card of the queue, or end the session when there is none.
+
+    Only the first card is looked up; the count of cards left is kept in the session the way
+    a queue in memory would keep it (counted at the start, one off per rating, one back when
+    the card returns within the session), so no request loads the whole queue but the first.
+    """
     for _attempt in range(STALE_RETRIES):
-        queue = session_queue(
-            ctx.store,
-            ctx.settings,
-            ctx.user,
-            state.flt,
-            now=utcnow(),
-            reviewed=state.reviewed,
-            limit=state.limit,
-            cram=state.cram,
-        )
+        queue = _queue(ctx, state, peek=True)
         try:
             if not queue:
                 return ctx.store.finish_practice(state), None
-            return ctx.store.show_card(state, queue[0].item_pk, len(queue)), queue[0]
+            return ctx.store.show_card(state, queue[0].item_pk, max(state.remaining, 1)), queue[0]
         except StaleState:  # another request moved the session on: take what it shows
             state, view = _load(ctx, state.sid)
             if state.finished_at is not None or view is not None:
@@ -168,7 +178,10 @@ def start(
 ) -> CardStep | SummaryData:
     """Start a session (due cards, then new ones, within today's limits); its first step."""
     state = ctx.store.start_practice(ctx.user, flt, limit, cram)
-    return current(ctx, state.sid)
+    queue = _queue(ctx, state, peek=False)
+    if not queue:
+        return _summary(ctx.store.finish_practice(state))
+    return _step(ctx, ctx.store.show_card(state, queue[0].item_pk, len(queue)), queue[0])
 
 
 def current(ctx: Context, sid: str) -> CardStep | SummaryData:
@@ -314,9 +327,12 @@ def rate(
     With ``request_key``, a repeat of the same request (a retry after a lost answer) saves
     nothing and answers with the first rating's review id.
     """
-    if request_key is not None and (done := ctx.store.rated_request(ctx.user, request_key)):
-        return _replay(ctx, sid, done)
-    state, view = _shown(ctx, sid, item_pk)
+    try:
+        state, view = _shown(ctx, sid, item_pk)
+    except Conflict:  # the card moved on: maybe this very request was saved before
+        if request_key is not None and (done := ctx.store.rated_request(ctx.user, request_key)):
+            return _replay(ctx, sid, done)
+        raise
     now = utcnow()
     shown_for = (now - state.shown_at) if state.shown_at is not None else None
     graded = state.grade is not None
@@ -332,8 +348,14 @@ def rate(
             state.proposed,
             state.session_id,
         )
+        again_soon = new_state is not None and (
+            new_state.due is None or new_state.due <= now + LEARN_AHEAD
+        )
+        remaining = max(state.remaining - 1 + int(again_soon), 0)
         try:
-            review_id = ctx.store.rate_practice(state, view, new_state, review, request_key)
+            review_id, state = ctx.store.rate_practice(
+                state, view, new_state, review, request_key, remaining
+            )
             break
         except ConcurrentUpdate:  # the card changed in another session: rate its new state
             view = ctx.store.card(ctx.user, view.item_pk)
@@ -348,7 +370,9 @@ def rate(
     interval = None
     if new_state is not None and new_state.due is not None and new_state.last_review is not None:
         interval = new_state.due - new_state.last_review
-    return RateData(item_pk, rating, interval, current(ctx, sid), review_id)
+    state, view_next = _advance(ctx, state)
+    after = _summary(state) if view_next is None else _step(ctx, state, view_next)
+    return RateData(item_pk, rating, interval, after, review_id)
 
 
 def undo(ctx: Context, sid: str) -> tuple[bool, CardStep | SummaryData]:
@@ -360,18 +384,8 @@ def undo(ctx: Context, sid: str) -> tuple[bool, CardStep | SummaryData]:
     if restored is None:
         return False, current(ctx, sid)
     for _attempt in range(STALE_RETRIES):
-        queue = session_queue(
-            ctx.store,
-            ctx.settings,
-            ctx.user,
-            state.flt,
-            now=utcnow(),
-            reviewed=max(state.reviewed - 1, 0),
-            limit=state.limit,
-            cram=state.cram,
-        )
         try:
-            ctx.store.after_undo(state, restored.item_pk, max(len(queue), 1))
+            ctx.store.after_undo(state, restored.item_pk, state.remaining + 1)
             break
         except StaleState:
             state, _view = _load(ctx, sid)

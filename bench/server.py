@@ -1,0 +1,492 @@
+"""Server load and fault benchmark: many learners practising at once against PostgreSQL.
+
+Usage: python bench/server.py [--learners 200] [--seconds 20] [--workers 4] [--restart-postgres]
+
+Makes a throwaway PostgreSQL cluster of its own (initdb in a temporary folder, a free port,
+never the shared server on 5432), migrates it and loads the bundled bank, creates one account
+and one API token per learner, and starts ``prepdeck serve --workers N`` on it with accounts on.
+Then each simulated learner (asyncio + httpx, its own keep-alive connection and token) practises
+as fast as the server lets it for ``--seconds``: ask for the current card
+(``GET /api/practice/{sid}``, the *next-card* request), rate it (``POST .../rate`` with a fresh
+``Idempotency-Key``, the *rate* request), and so on; a finished session is followed by a new
+one. A rating that fails (503 while the database is down, a dropped connection, a timeout) is
+sent again with the same key until it is acknowledged or the run is over.
+
+``--restart-postgres`` stops the cluster in the middle of the run for ``--outage-seconds`` and
+starts it again; the server is not touched and must recover by itself.
+
+Afterwards every review a client saw acknowledged (the API returns its id) is checked against
+the review log: present, of that learner, and once; and the log holds no rating that is not
+tied to one request key (which would be a rating saved twice).
+
+Prints a table: acknowledged reviews/s, p50/p99 latency of the rate and next-card requests,
+errors by kind, and the check. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import glob
+import os
+import pwd
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"
+RATINGS = (1, 2, 3, 4)
+RATING_WEIGHTS = (0.10, 0.15, 0.60, 0.15)  # Again, Hard, Good, Easy
+
+
+# the database -------------------------------------------------------------------------------
+def _pg_bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    path = found[-1] if found else shutil.which(name)
+    if path is None:
+        sys.exit(f"bench/server.py needs PostgreSQL's {name} (Debian: apt-get install postgresql)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+class Cluster:
+    """A PostgreSQL cluster of the bench's own in a temporary folder (run as ``postgres``)."""
+
+    def __init__(self, max_connections: int) -> None:
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="pdbench-"))
+        self.data = self.root / "data"
+        self.url = f"postgresql+psycopg://postgres@{HOST}:{self.port}/postgres"
+        self.max_connections = max_connections
+        self.as_postgres = os.geteuid() == 0  # PostgreSQL refuses to run as root
+        if self.as_postgres:
+            entry = pwd.getpwnam("postgres")
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        self._run(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    def _run(self, *argv: str) -> None:
+        command = list(argv)
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=300)
+
+    def ctl(self, action: str, *extra: str) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses={HOST} "
+            f"-c max_connections={self.max_connections} -c shared_buffers=128MB"
+        )
+        log = str(self.root / "server.log")
+        self._run(
+            _pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", action, *extra
+        )
+
+    def destroy(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def prepare(url: str, learners: int) -> list[tuple[int, str]]:
+    """Migrate, load the bundled bank, and make (user id, API token) per learner."""
+    from prepdeck.settings import Settings
+    from prepdeck.store.context import open_store_context
+
+    ctx = open_store_context(Settings(database_url=url))
+    try:
+        store = ctx.store
+        made = []
+        for n in range(learners):
+            user = store.create_account(f"learner{n:04d}", secrets.token_urlsafe(12))
+            made.append((user, store.create_api_token(user, "bench")))
+        return made
+    finally:
+        ctx.close()
+
+
+# the server ---------------------------------------------------------------------------------
+@contextlib.contextmanager
+def server(url: str, workers: int, port: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "PREPDECK_DATABASE_URL": url,
+        "PREPDECK_ACCOUNTS": "true",
+        "PREPDECK_NEW_PER_DAY": "1000",  # enough new cards for every learner's whole run
+        "PREPDECK_REVIEWS_PER_DAY": "10000",
+        "PREPDECK_LOG_FORMAT": "json",
+        "PREPDECK_CONFIG": str(log_path.parent / "none.toml"),
+    }
+    prepdeck = str(Path(sys.executable).with_name("prepdeck"))
+    command = [prepdeck, "serve", "--workers", str(workers), "--port", str(port)]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"http://{HOST}:{port}/readyz", timeout=2).status_code == 200:
+                        break
+                if proc.poll() is not None:
+                    sys.exit(f"the server exited early; see {log_path}")
+                time.sleep(0.3)
+            else:
+                sys.exit(f"the server did not get ready; see {log_path}")
+            time.sleep(1.0)  # every worker up, not just the first
+            yield proc
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of ``pids`` (those still running), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def server_pids(proc: subprocess.Popen[bytes]) -> list[int]:
+    return [proc.pid, *_children(proc.pid)]
+
+
+def postgres_pids(cluster: Cluster) -> list[int]:
+    with contextlib.suppress(OSError, ValueError):
+        main = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        return [main, *_children(main)]
+    return []
+
+
+# the learners -------------------------------------------------------------------------------
+@dataclass
+class Tally:
+    rate_ms: list[float] = field(default_factory=list)
+    next_ms: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    #: (user, review id) of every rating acknowledged to a client
+    acknowledged: list[tuple[int, int]] = field(default_factory=list)
+    replayed: int = 0
+    sessions: int = 0
+    first_error: float | None = None
+    last_error: float | None = None
+
+
+def _kind(exc: Exception) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.TransportError):
+        return "connection"
+    return type(exc).__name__
+
+
+class Learner:
+    def __init__(self, user: int, token: str, base: str, tally: Tally, seed: int) -> None:
+        self.user = user
+        self.tally = tally
+        self.random = random.Random(seed)
+        self.client = httpx.AsyncClient(
+            base_url=base,
+            headers={"authorization": f"Bearer {token}"},
+            timeout=httpx.Timeout(10.0),
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+        )
+        self.sid = ""
+
+    def _error(self, kind: str) -> None:
+        now = time.monotonic()
+        self.tally.errors[kind] += 1
+        self.tally.first_error = self.tally.first_error or now
+        self.tally.last_error = now
+
+    async def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response | None:
+        try:
+            response = await self.client.request(method, url, **kwargs)  # type: ignore[arg-type]
+        except httpx.HTTPError as exc:
+            self._error(_kind(exc))
+            return None
+        if response.status_code >= 400:
+            self._error(str(response.status_code))
+        return response
+
+    async def run(self, until: float, measure_from: float) -> None:
+        async with self.client:
+            while time.monotonic() < until:
+                if not self.sid:
+                    started = await self._send("POST", "/api/practice", json={"limit": 50})
+                    if started is None or started.status_code != 201:
+                        await asyncio.sleep(0.5)
+                        continue
+                    self.sid = started.json()["session"]
+                    self.tally.sessions += 1
+                t0 = time.monotonic()
+                step = await self._send("GET", f"/api/practice/{self.sid}")
+                if step is None or step.status_code != 200:
+                    if step is not None and step.status_code == 404:
+                        self.sid = ""
+                    await asyncio.sleep(0.2)
+                    continue
+                if t0 >= measure_from:
+                    self.tally.next_ms.append((time.monotonic() - t0) * 1000)
+                body = step.json()
+                if body.get("done"):
+                    self.sid = ""
+                    continue
+                await self._rate(body["card"]["item_pk"], until + 30, measure_from)
+
+    async def _rate(self, item_pk: int, give_up: float, measure_from: float) -> None:
+        """Rate until acknowledged (same key on every try) or the run is well over."""
+        key = secrets.token_urlsafe(16)
+        rating = self.random.choices(RATINGS, RATING_WEIGHTS)[0]
+        first = True
+        while time.monotonic() < give_up:
+            t0 = time.monotonic()
+            response = await self._send(
+                "POST",
+                f"/api/practice/{self.sid}/rate",
+                json={"item_pk": item_pk, "rating": rating},
+                headers={"idempotency-key": key},
+            )
+            if response is not None and response.status_code == 200:
+                if first and t0 >= measure_from:
+                    self.tally.rate_ms.append((time.monotonic() - t0) * 1000)
+                saved = response.json()["saved"]
+                self.tally.acknowledged.append((self.user, int(saved["review_id"])))
+                self.tally.replayed += bool(saved["replayed"])
+                return
+            if response is not None and response.status_code in (404, 409):
+                return  # not retryable: the session moved on (counted as an error)
+            first = False
+            await asyncio.sleep(0.5)
+
+
+Sample = Callable[[], tuple[float, float, float]]
+
+
+async def _cpu_window(sample: Sample, warmup: float, seconds: float) -> tuple[float, ...]:
+    await asyncio.sleep(warmup)
+    before = sample()
+    await asyncio.sleep(seconds)
+    after = sample()
+    return tuple(b - a for a, b in zip(before, after, strict=True))
+
+
+async def drive(
+    learners: list[tuple[int, str]],
+    base: str,
+    seconds: float,
+    outage: tuple[Cluster, float] | None,
+    sample: Sample,
+) -> tuple[Tally, tuple[float, ...], dict[str, float]]:
+    tally = Tally()
+    start = time.monotonic()
+    warmup = min(2.0, seconds / 10)
+    until = start + warmup + seconds
+    crowd = [Learner(u, t, base, tally, n) for n, (u, t) in enumerate(learners)]
+    tasks = [asyncio.create_task(learner.run(until, start + warmup)) for learner in crowd]
+    cpu = asyncio.create_task(_cpu_window(sample, warmup, seconds))
+    marks: dict[str, float] = {}
+    if outage is not None:
+        cluster, down_for = outage
+        await asyncio.sleep(warmup + seconds / 2)
+        marks["stop"] = time.monotonic() - start
+        await asyncio.to_thread(cluster.ctl, "stop", "-m", "fast")
+        await asyncio.sleep(down_for)
+        await asyncio.to_thread(cluster.ctl, "start")
+        marks["start"] = time.monotonic() - start
+    await asyncio.gather(*tasks)
+    return tally, await cpu, marks
+
+
+# the check ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    acknowledged: int
+    distinct: int
+    missing: int
+    wrong_user: int
+    duplicated_acks: int
+    reviews_in_log: int
+    reviews_without_key: int
+    saved_not_acknowledged: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.wrong_user or self.reviews_without_key)
+
+
+def check(url: str, tally: Tally) -> Check:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, user_id FROM reviews WHERE kind = 'review'")).all()
+        keyed = conn.execute(text("SELECT review_id FROM rate_requests")).scalars().all()
+    engine.dispose()
+    owner = {int(r.id): int(r.user_id) for r in rows}
+    keyed_ids = Counter(int(k) for k in keyed)
+    acked = {review for _user, review in tally.acknowledged}
+    counts = Counter(review for _user, review in tally.acknowledged)
+    return Check(
+        acknowledged=len(tally.acknowledged),
+        distinct=len(acked),
+        missing=sum(1 for review in acked if review not in owner),
+        wrong_user=sum(1 for user, review in tally.acknowledged if owner.get(review, user) != user),
+        duplicated_acks=sum(c - 1 for c in counts.values() if c > 1),
+        reviews_in_log=len(owner),
+        reviews_without_key=sum(1 for review in owner if keyed_ids[review] != 1),
+        saved_not_acknowledged=sum(1 for review in owner if review not in acked),
+    )
+
+
+# the report ---------------------------------------------------------------------------------
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
+
+
+def report(
+    args: argparse.Namespace,
+    tally: Tally,
+    checked: Check,
+    marks: dict[str, float],
+    cpu: tuple[float, ...],
+) -> None:
+    measured = len(tally.rate_ms)
+    per = max(measured, 1)
+    load = os.getloadavg()[0]
+    rows = [
+        ("learners / workers / seconds", f"{args.learners} / {args.workers} / {args.seconds:g}"),
+        ("acknowledged reviews (measured window)", f"{measured:,}"),
+        ("acknowledged reviews/s", f"{measured / args.seconds:,.1f}"),
+        (
+            "rate p50 / p99 (ms)",
+            f"{percentile(tally.rate_ms, 0.5):.1f} / {percentile(tally.rate_ms, 0.99):.1f}",
+        ),
+        (
+            "next card p50 / p99 (ms)",
+            f"{percentile(tally.next_ms, 0.5):.1f} / {percentile(tally.next_ms, 0.99):.1f}",
+        ),
+        (
+            "CPU ms per review: server / PostgreSQL / load generator",
+            f"{cpu[0] * 1000 / per:.1f} / {cpu[1] * 1000 / per:.1f} / {cpu[2] * 1000 / per:.1f}",
+        ),
+        ("load average (1 min) at the end, cores", f"{load:.1f}, {os.cpu_count()}"),
+        ("sessions started", f"{tally.sessions:,}"),
+        (
+            "errors by kind",
+            ", ".join(f"{k}: {v}" for k, v in sorted(tally.errors.items())) or "none",
+        ),
+        ("ratings answered by replay (retried key)", f"{tally.replayed}"),
+        ("acknowledged, all (incl. warm-up and retries)", f"{checked.acknowledged:,}"),
+        ("acknowledged but not in the log", f"{checked.missing}"),
+        ("acknowledged for another learner", f"{checked.wrong_user}"),
+        ("log ratings not tied to exactly one request key", f"{checked.reviews_without_key}"),
+        ("saved but never acknowledged (answer lost)", f"{checked.saved_not_acknowledged}"),
+    ]
+    if marks:
+        window = ""
+        if tally.first_error is not None and tally.last_error is not None:
+            window = f"; errors seen for {tally.last_error - tally.first_error:.1f} s"
+        rows.append(
+            (
+                "PostgreSQL stopped / started at (s)",
+                f"{marks['stop']:.1f} / {marks['start']:.1f}{window}",
+            )
+        )
+    rows.append(
+        ("verdict", "every acknowledged review in the log, once" if checked.ok else "FAILED")
+    )
+    width = max(len(name) for name, _ in rows)
+    print(f"| {'measure'.ljust(width)} | value |")
+    print(f"| {'-' * width} | --- |")
+    for name, value in rows:
+        print(f"| {name.ljust(width)} | {value} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=200, help="simulated learners (200)")
+    parser.add_argument(
+        "--seconds", type=float, default=20, help="measured seconds (20: a smoke run; 120 in full)"
+    )
+    parser.add_argument("--workers", type=int, default=4, help="server processes (4)")
+    parser.add_argument(
+        "--restart-postgres",
+        action="store_true",
+        help="stop the bench's own PostgreSQL halfway through and start it again",
+    )
+    parser.add_argument(
+        "--outage-seconds", type=float, default=3.0, help="how long it stays down (3)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the cluster and logs")
+    args = parser.parse_args()
+
+    cluster = Cluster(max_connections=max(100, args.workers * 30 + 20))
+    try:
+        cluster.ctl("start")
+        print(f"PostgreSQL cluster of the bench's own at {HOST}:{cluster.port} ({cluster.root})")
+        learners = prepare(cluster.url, args.learners)
+        port = free_port()
+        log_path = cluster.root / "server-log.jsonl"
+        with server(cluster.url, args.workers, port, log_path) as proc:
+            outage = (cluster, args.outage_seconds) if args.restart_postgres else None
+
+            def sample() -> tuple[float, float, float]:
+                return (
+                    cpu_seconds(server_pids(proc)),
+                    cpu_seconds(postgres_pids(cluster)),
+                    time.process_time(),
+                )
+
+            tally, cpu, marks = asyncio.run(
+                drive(learners, f"http://{HOST}:{port}", args.seconds, outage, sample)
+            )
+        checked = check(cluster.url, tally)
+        report(args, tally, checked, marks, cpu)
+        if not checked.ok:
+            sys.exit(1)
+    finally:
+        if args.keep:
+            print(f"kept {cluster.root}")
+        else:
+            cluster.destroy()
+
+
+if __name__ == "__main__":
+    main()

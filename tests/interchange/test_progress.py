@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from prepdeck.interchange import progress as progress_json
 from prepdeck.interchange.errors import InterchangeError
@@ -15,6 +16,7 @@ from prepdeck.practice import PracticeSession
 from prepdeck.scheduling import CardState, Rating, Scheduler
 from prepdeck.settings import load_settings
 from prepdeck.store import SqlStore
+from prepdeck.store.tables import users
 from tests.interchange.conftest import small_items
 from tests.store.conftest import T0
 
@@ -171,3 +173,19 @@ def test_malformed_progress_files_name_the_field(text: str, message: str) -> Non
     with pytest.raises(InterchangeError, match=message) as caught:
         progress_json.loads(text, "p.json")
     assert str(caught.value).startswith("p.json")
+
+
+def test_a_learner_reaches_only_the_banks_they_may_see(tmp_path: Path, store: SqlStore) -> None:
+    source, ann = _studied(tmp_path / "source.sqlite")
+    exported = source.export_progress(ann)
+    source.close()
+    store.sync_bank("/home/ann/bank", "bank", small_items())  # not published
+    learner = store.user_id("lea")
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(users).where(users.c.id == learner).values(role="learner", password_hash="x")
+        )
+    result = store.import_progress(learner, exported)
+    assert result.cards_added == 0 and result.reviews_added == 0
+    assert len(result.unknown) == 5
+    assert store.export_progress(learner).cards == ()

@@ -28,6 +28,7 @@ from prepdeck.interchange.progress import (
 from prepdeck.scheduling import CardPhase, CardState, utcnow
 from prepdeck.store.base import StoreBase
 from prepdeck.store.rows import state_columns
+from prepdeck.store.sharing import bank_visible_to
 from prepdeck.store.tables import banks, cards, item_versions, items, reviews, users
 
 _STATE = (
@@ -71,11 +72,14 @@ def _same(a: CardState, b: CardState) -> bool:
 class _Items:
     """Resolves (bank, item key) to an item's primary key."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, user: int) -> None:
         self.exact: dict[tuple[str, str], int] = {}
         self.by_key: defaultdict[str, set[int]] = defaultdict(set)
-        query = select(items.c.id, items.c.key, banks.c.name).join(
-            banks, banks.c.id == items.c.bank_id
+        # With accounts on, a learner's progress only reaches the banks they may see.
+        query = (
+            select(items.c.id, items.c.key, banks.c.name)
+            .join(banks, banks.c.id == items.c.bank_id)
+            .where(bank_visible_to(user))
         )
         for pk, key, bank in conn.execute(query):
             self.exact[(bank, key)] = pk
@@ -161,7 +165,7 @@ class ProgressQueries(StoreBase):
         item is not in the database.
         """
         with self._begin() as conn:
-            found = _Items(conn)
+            found = _Items(conn, user)
             unknown: dict[str, None] = {}
             existing = {
                 r.item_id: r

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prepdeck.bundled import bundled_bank
-from prepdeck.interchange import tabular
+from prepdeck.interchange.tabular import csv_text, read_csv
 from prepdeck.interchange.anki_export import export_apkg
 from prepdeck.interchange.anki_import import read_apkg
 from prepdeck.interchange.bank_page import page_text
@@ -57,12 +57,12 @@ def main() -> None:
         folder = Path(tmp)
         package = folder / "bank.apkg"
         csv_file = folder / "bank.csv"
-        csv_file.write_text(tabular.csv_text(items), "utf-8")
+        csv_file.write_text(csv_text(items), "utf-8")
         rows = [
             ("export .apkg", lambda: export_apkg(items, package)),
             ("import .apkg (read + page)", lambda: page_text(read_apkg(package), "x.md")),
-            ("export CSV", lambda: tabular.csv_text(items)),
-            ("import CSV (read + page)", lambda: page_text(tabular.read_csv(csv_file), "x.md")),
+            ("export CSV", lambda: csv_text(items)),
+            ("import CSV (read + page)", lambda: page_text(read_csv(csv_file), "x.md")),
         ]
         print(f"{len(items)} items, median of {args.runs} run(s)")
         print("| step | seconds | items/s |\n| --- | --- | --- |")

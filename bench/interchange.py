@@ -19,11 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prepdeck.bundled import bundled_bank
-from prepdeck.interchange.tabular import csv_text, read_csv
 from prepdeck.interchange.anki_export import export_apkg
 from prepdeck.interchange.anki_import import read_apkg
 from prepdeck.interchange.bank_page import page_text
 from prepdeck.interchange.progress import ProgressReview, UserProgress
+from prepdeck.interchange.tabular import csv_text, read_csv
 from prepdeck.model import Item
 from prepdeck.store import SqlStore
 

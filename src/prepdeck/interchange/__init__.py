@@ -1,5 +1,7 @@
 """Banks and progress in and out of prepdeck: Anki ``.apkg``, CSV, JSON.
 
-Each format lives in its own module (``anki_export``, ``anki_import``, ``tabular``,
-``progress``); import the one you need, as genanki and friends are only loaded there.
+``anki_export`` (genanki) and ``anki_import`` (the package's SQLite collection, HTML turned
+into markdown by ``html_markdown``), ``tabular`` (CSV and JSON banks), ``bank_page`` (imported
+items written as one checked markdown page), ``progress`` (a user's progress as JSON; the
+store reads and writes it). Import the module you need: genanki is only loaded there.
 """

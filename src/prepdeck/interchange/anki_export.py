@@ -21,7 +21,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,7 @@ def anki_schedule(
                 **common,
             )
     if suspended:
-        schedule = AnkiSchedule(**{**schedule.__dict__, "queue": -1})
+        schedule = replace(schedule, queue=-1)
     return schedule
 
 

@@ -124,3 +124,12 @@ def test_status_counts(loaded: SqlStore) -> None:
         session.rate(view, rating)
     (row,) = loaded.topic_status(session.user, T0, T0 + timedelta(days=1))
     assert (row.items, row.new, row.learning, row.learned) == (12, 10, 1, 1)
+
+
+def test_status_leaves_suspended_cards_out_of_the_counts(loaded: SqlStore) -> None:
+    session = _session(loaded, Clock(T0))
+    view = session.next()
+    assert view is not None
+    loaded.set_suspended(session.user, view.item_pk, True)
+    (row,) = loaded.topic_status(session.user, T0, T0 + timedelta(days=1))
+    assert (row.items, row.new, row.learning, row.due) == (12, 11, 0, 0)

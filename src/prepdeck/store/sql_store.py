@@ -269,14 +269,18 @@ class SqlStore(
 
     def topic_status(self, user: int, now: datetime, until: datetime) -> list[TopicStatus]:
         phase = func.coalesce(cards.c.phase, 0)
+        # a suspended card is never shown, so it is neither new, learning, due nor learned
+        live = func.coalesce(cards.c.suspended, False).is_(False)
         per_topic = (
             select(
                 items.c.topic,
                 func.count().label("items"),
-                func.sum(case((phase == 0, 1), else_=0)).label("new"),
-                func.sum(case((phase.in_((1, 3)), 1), else_=0)).label("learning"),
-                func.sum(case((and_(phase != 0, cards.c.due <= until), 1), else_=0)).label("due"),
-                func.sum(case((phase == 2, 1), else_=0)).label("learned"),
+                func.sum(case((and_(live, phase == 0), 1), else_=0)).label("new"),
+                func.sum(case((and_(live, phase.in_((1, 3))), 1), else_=0)).label("learning"),
+                func.sum(case((and_(live, phase != 0, cards.c.due <= until), 1), else_=0)).label(
+                    "due"
+                ),
+                func.sum(case((and_(live, phase == 2), 1), else_=0)).label("learned"),
             )
             .select_from(
                 items.outerjoin(cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user))

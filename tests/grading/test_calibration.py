@@ -81,3 +81,10 @@ def test_undone_reviews_are_ignored() -> None:
 
 def test_suggest_needs_enough_pairs() -> None:
     assert suggest_bands([(0.5, Rating.GOOD)] * 10) is None
+
+
+def test_multiple_choice_reviews_are_not_graded_answers() -> None:
+    from dataclasses import replace
+
+    log = [replace(_record(1, 1.0, Rating.GOOD, Rating.EASY), typed_answer=None)]
+    assert override_report(log).graded == 0

@@ -43,6 +43,8 @@ def _graded(log: Iterable[ReviewRecord]) -> list[ReviewRecord]:
         if r.kind == "review"
         and r.review_id not in undone
         and r.grade is not None
+        # multiple-choice reviews carry a 0/1 grade but no typed answer: not the grader's
+        and r.typed_answer is not None
         and r.proposed_rating is not None
         and r.rating is not None
     ]

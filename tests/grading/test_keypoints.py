@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from prepdeck.grading import grade
+from prepdeck.grading._text import keyword_salad
 from prepdeck.grading._units import MAX_ANSWER_UNITS, capped, question_keys, units_of, weights
 from prepdeck.grading.encoder import Encoded, get_encoder
 from prepdeck.grading.idf import IdfTable
@@ -77,3 +78,10 @@ def test_the_cap_counts_words_without_the_model() -> None:
     text, cut = capped("word " * (MAX_ANSWER_UNITS + 50), None)
     assert cut and len(text.split()) == MAX_ANSWER_UNITS
     assert capped("a short answer", None) == ("a short answer", False)
+
+
+def test_one_line_code_is_not_keyword_salad() -> None:
+    assert keyword_salad("ridge lasso penalty squared absolute coefficients zero sparse selection")
+    code = "temp implies next equals NULL; if front rear implies next equals temp; else front temp"
+    assert not keyword_salad(code)
+    assert not keyword_salad("Boolean isFull queue :: rear MAX QUEUE SIZE minus one front rear")

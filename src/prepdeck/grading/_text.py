@@ -508,10 +508,15 @@ def foreign_share(text: str) -> float:
     return foreign / (english + foreign)
 
 
+# Statement-level code syntax: a one-line answer with these is code (C++, SQL, pseudo-code),
+# whose identifiers are not function words either.
+_CODE_SYNTAX = re.compile(r"[;{}]|::|->")
+
+
 def keyword_salad(text: str) -> bool:
     """Eight or more words, hardly a function word in any language, and no formula or code:
     a list of terms, not an explanation."""
-    if "=" in text or "\n" in text.strip():
+    if "=" in text or "\n" in text.strip() or _CODE_SYNTAX.search(text):
         return False
     ws = alpha_words(text)
     if len(ws) < 8:

@@ -20,6 +20,7 @@ class Probe:
     fields: tuple[str, ...]  # form fields or JSON body fields
     json_body: bool
     query: tuple[str, ...] = ()  # required query parameters
+    required: tuple[str, ...] = ()  # required body fields
 
 
 def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
@@ -30,24 +31,29 @@ def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]
             yield from _walk(route.original_router.routes, prefix + route.include_context.prefix)
 
 
-def _body(route: APIRoute) -> tuple[tuple[str, ...], bool]:
+def _body(route: APIRoute) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    """The body's field names, whether it is JSON, and which fields are required."""
     params = route.dependant.body_params
     if not params:
-        return (), False
+        return (), False, ()
     model = params[0].field_info.annotation if len(params) == 1 else None
     if isinstance(model, type) and issubclass(model, BaseModel) and params[0].name == "body":
-        return tuple(model.model_fields), True
-    return tuple(p.name for p in params), False
+        fields = model.model_fields
+        return tuple(fields), True, tuple(k for k, v in fields.items() if v.is_required())
+    required = tuple(p.name for p in params if p.field_info.is_required())
+    return tuple(p.name for p in params), False, required
 
 
 def probes(app: FastAPI) -> list[Probe]:
     found = []
     for prefix, route in _walk(app.routes):
-        fields, is_json = _body(route)
+        fields, is_json, required = _body(route)
         names = tuple(p.name for p in route.dependant.path_params)
         query = tuple(p.alias for p in route.dependant.query_params if p.field_info.is_required())
         for method in sorted(route.methods or ()):
-            found.append(Probe(method, prefix + route.path, names, fields, is_json, query))
+            found.append(
+                Probe(method, prefix + route.path, names, fields, is_json, query, required)
+            )
     return found
 
 

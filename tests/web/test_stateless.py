@@ -160,3 +160,13 @@ def test_an_upload_checked_by_one_app_is_added_by_another(
         assert added.status_code == 200, added.text
         assert added.json()["added"] == 1
         assert two.post(f"/api/import/{token}/add", headers=csrf(two)).status_code == 404
+
+
+def test_a_card_rated_again_waits_behind_the_others(client: TestClient) -> None:
+    step = client.post("/api/practice", json={"limit": 3}, headers=csrf(client)).json()
+    sid, first = step["session"], step["card"]["item_pk"]
+    again = client.post(
+        f"/api/practice/{sid}/rate", json={"item_pk": first, "rating": 1}, headers=csrf(client)
+    ).json()
+    assert again["next"]["card"]["item_pk"] != first
+    assert again["next"]["position"] == 2 and again["next"]["total"] == 3

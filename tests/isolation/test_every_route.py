@@ -165,6 +165,7 @@ def _values(b_name: str, a: dict[str, Any]) -> dict[str, Any]:
         "schedule_toward_date": False,
         "theme": "system",
         "file": None,
+        "strict": False,
     }
 
 

@@ -106,3 +106,77 @@ def test_arbitrary_bytes_parse_or_raise_our_error(data: bytes) -> None:
         assert exc.location is not None and exc.location.line >= 1
     else:
         assert prepdeck.write_page(prepdeck.parse_page(text)) == text
+
+
+# Tags and companies: the canonical writer's flow list ``[a, b]`` -----------------------------
+_value = st.text(min_size=1, max_size=30).map(str.strip).filter(bool)
+_values = st.lists(_value, max_size=5).map(tuple)
+
+
+@given(_values, _values, st.lists(_value, max_size=3).map(tuple))
+@settings(max_examples=400)
+def test_any_tags_and_companies_round_trip_through_the_metadata(
+    tags: tuple[str, ...], companies: tuple[str, ...], hints: tuple[str, ...]
+) -> None:
+    from prepdeck.formats.metadata import parse_metadata, render_metadata
+
+    comment = render_metadata(
+        id=None, difficulty=None, tags=tags, key_points=(), hints=hints, companies=companies
+    )
+    meta = parse_metadata(comment)
+    assert meta.problems == []
+    assert (meta.tags, meta.companies, meta.hints) == (tags, companies, hints)
+
+
+# Values a page holds (no line-break characters or "-->", which would end the HTML comment).
+_page_value = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+        min_size=1,
+        max_size=25,
+    )
+    .map(str.strip)
+    .filter(lambda v: bool(v) and "-->" not in v and "\x85" not in v)
+)
+
+
+@given(st.lists(_page_value, max_size=4), st.lists(_page_value, max_size=4))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_tags_and_companies_round_trip_through_a_written_page(
+    tags: list[str], companies: list[str]
+) -> None:
+    item = prepdeck.Item(
+        id="q-one",
+        topic="Topic",
+        question="What is it?",
+        answer="It is.",
+        location=prepdeck.Location("gen.md", 3),
+        tags=tuple(tags),
+        companies=tuple(companies),
+        explicit_id=True,
+    )
+    page = prepdeck.Page("gen.md", [prepdeck.Text("# Topic\n\n"), item], "Topic")
+    (back,) = prepdeck.parse_page(format_page(page), "gen.md").items
+    assert (back.tags, back.companies) == (item.tags, item.companies)
+
+
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet=string.ascii_letters + string.digits + " .+/()'&-_,:#?", max_size=20),
+    )
+)
+@settings(max_examples=500)
+def test_the_fast_path_writes_what_yaml_would(text: str) -> None:
+    # The regexes skip yaml.safe_dump for most values; whatever fits on one line is still
+    # written exactly as safe_dump writes it, so pages written before keep their bytes.
+    import yaml
+
+    from prepdeck.formats.metadata import _plain, _quote
+
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=10_000, default_style=None)
+    reference = dumped.removesuffix("\n...\n").rstrip("\n")
+    if len(reference.splitlines()) <= 1:
+        assert _quote(text) == reference
+    if _plain(text):
+        assert reference == text and yaml.safe_load(f"[{text}]") == [text]

@@ -12,7 +12,7 @@ import pytest
 import prepdeck
 from prepdeck.bundled import bundled_bank
 from prepdeck.interchange import tabular
-from prepdeck.interchange.bank_page import write_bank_page
+from prepdeck.interchange.bank_page import ImportedBank, write_bank_page
 from prepdeck.interchange.errors import InterchangeError
 from prepdeck.interchange.progress import ProgressCard
 from prepdeck.model import Item
@@ -163,16 +163,40 @@ def test_json_of_the_wrong_shape_names_the_field(tmp_path: Path, text: str, mess
     assert str(caught.value).startswith(str(path))
 
 
-def test_a_value_the_page_cannot_hold_is_an_error_naming_the_row(tmp_path: Path) -> None:
-    # A comma inside one company of the metadata's flow list reads back as two companies.
+def test_a_comma_inside_a_company_or_tag_reads_back_as_one_value(tmp_path: Path) -> None:
+    # The canonical writer quotes "Acme, Inc." in the metadata's flow list; before, it read
+    # back as two companies and the import was refused.
     path = tmp_path / "companies.csv"
-    path.write_text('question,answer,companies\nQ one?,A,Initech\nQ two?,A,"Acme, Inc."\n', "utf-8")
+    path.write_text(
+        "question,answer,companies,tags\n"
+        'Q one?,A,Initech,plain\nQ two?,A,"Acme, Inc.; [Brackets]","a, b; key: value"\n',
+        "utf-8",
+    )
     bank = tabular.read_csv(path)
-    assert bank.items[1].companies == ("Acme, Inc.",)
+    assert bank.items[1].companies == ("Acme, Inc.", "[Brackets]")
     target = tmp_path / "companies.md"
-    with pytest.raises(
-        prepdeck.FormatError, match=r"companies.csv:3:1: the companies would not read back"
-    ):
+    assert write_bank_page(bank, target) == 2
+    back = prepdeck.read_bank([target]).items
+    assert [i.companies for i in back] == [("Initech",), ("Acme, Inc.", "[Brackets]")]
+    assert [i.tags for i in back] == [("plain",), ("a, b", "key: value")]
+    assert '"Acme, Inc."' in target.read_text("utf-8")
+
+
+def test_a_value_the_page_cannot_hold_is_an_error_naming_the_row(tmp_path: Path) -> None:
+    # The page is read back field by field before it is written: a value that would come
+    # back different (here a tag with spaces around it, which the reader strips) is refused.
+    item = Item(
+        id="q-two",
+        topic="T",
+        question="Q two?",
+        answer="A",
+        location=prepdeck.Location("source.csv", 3),
+        tags=(" padded ",),
+        explicit_id=True,
+    )
+    bank = ImportedBank("T", items=[item])
+    target = tmp_path / "padded.md"
+    with pytest.raises(prepdeck.FormatError, match=r"source.csv:3:1: the tags would not read back"):
         write_bank_page(bank, target)
     assert not target.exists()
 

@@ -100,9 +100,61 @@ def parse_metadata(comment: str) -> Metadata:
     return meta
 
 
-def _quote(text: str) -> str:
-    dumped = yaml.safe_dump(text, allow_unicode=True, width=10_000, default_style=None)
+#: Plain scalars that read back as the same string inside a flow list ``[a, b]``: a letter
+#: first (not a number, date, sign or YAML indicator), no ``:``/``#``/flow indicators, no space
+#: at either end. Checked with a regex instead of ``yaml.safe_dump`` per value, which was most
+#: of the time of writing an imported bank.
+_PLAIN = re.compile(r"[^\W\d_](?:[\w .+/()'&-]*[\w.+/()'&-])?")
+#: What ``yaml.safe_dump`` writes plain in block context (a mapping value, a ``- `` item): a
+#: letter first, then printable characters (YAML's set, no line breaks or tabs); the caller
+#: also excludes ``": "``, ``" #"``, a trailing space or colon.
+_BLOCK_PLAIN = re.compile(
+    "[^\\W\\d_][\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffd]*"
+)
+#: Plain words YAML 1.1 (PyYAML) reads as booleans or null.
+_KEYWORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+#: Characters a plain scalar inside ``[...]`` may not hold (PyYAML also stops at ``:`` and
+#: reads a leading ``?`` as a key there).
+_FLOW_UNSAFE = frozenset(",[]{}:?")
+
+
+def _plain(text: str) -> bool:
+    return _PLAIN.fullmatch(text) is not None and text.lower() not in _KEYWORDS
+
+
+def _block_plain(text: str) -> bool:
+    return (
+        _BLOCK_PLAIN.fullmatch(text) is not None
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and " #" not in text
+        and text.lower() not in _KEYWORDS
+    )
+
+
+def _dump(text: str, style: str | None) -> str:
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style=style)
     return dumped.removesuffix("\n...\n").rstrip("\n")
+
+
+def _quote(text: str) -> str:
+    """``text`` as a YAML scalar in block context (a mapping value or a ``- `` item), on one
+    line: a value YAML would spread over lines is double-quoted (line breaks escaped)."""
+    if _block_plain(text):
+        return text
+    quoted = _dump(text, None)
+    return _dump(text, '"') if len(quoted.splitlines()) > 1 else quoted
+
+
+def _flow_quote(text: str) -> str:
+    """``text`` as a scalar inside a flow list ``[a, b]``: a comma or bracket in a plain
+    scalar would split or end the list, so such values are double-quoted."""
+    if _plain(text):
+        return text
+    quoted = _quote(text)
+    if quoted[:1] not in ("'", '"') and _FLOW_UNSAFE & set(quoted):
+        return _dump(text, '"')
+    return quoted
 
 
 def render_metadata(
@@ -124,9 +176,9 @@ def render_metadata(
     if difficulty:
         lines.append(f"difficulty: {difficulty}")
     if tags:
-        lines.append("tags: [" + ", ".join(_quote(t) for t in tags) + "]")
+        lines.append("tags: [" + ", ".join(_flow_quote(t) for t in tags) + "]")
     if companies:
-        lines.append("companies: [" + ", ".join(_quote(c) for c in companies) + "]")
+        lines.append("companies: [" + ", ".join(_flow_quote(c) for c in companies) + "]")
     for key, values in (("key_points", key_points), ("hints", hints)):
         if values:
             lines.append(f"{key}:")

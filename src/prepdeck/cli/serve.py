@@ -51,8 +51,9 @@ def serve(
 ) -> None:
     """Practise, browse and search in the browser: starts the web UI and prints its address.
 
-    Health checks for a load balancer: /healthz (the process answers) and /readyz (the
-    database answers and its schema is current; 503 otherwise). See docs/deployment.md.
+    Load balancer checks: /healthz (alive) and /readyz (database and schema ready, else 503).
+
+    Running it for a group on PostgreSQL: see docs/deployment.md.
     """
     import uvicorn
 
@@ -89,7 +90,10 @@ def serve(
 
 def _announce(shown: str, port: int, host: str, workers: int) -> None:
     processes = "" if workers == 1 else f" with {workers} worker processes"
-    out.print(f"prepdeck is running at [bold]http://{shown}:{port}[/]{processes} (Ctrl-C stops it)")
+    out.print(
+        f"prepdeck is running at [bold]http://{shown}:{port}[/]{processes} (Ctrl-C stops it)",
+        soft_wrap=True,  # one line in a log file too
+    )
     if host not in ("127.0.0.1", "localhost", "::1"):
         out.print(
             "[yellow]Warning: listening beyond this machine; anyone who can reach it can use it.[/]"

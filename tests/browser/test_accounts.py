@@ -11,20 +11,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from prepdeck.store import SqlStore
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    PageFactory,
-    browser,
-    browser_template_db,
-    fresh_settings,
-    open_page,
-    playwright_session,
-    serve,
-)
+from tests.browser.conftest import PageFactory, fresh_settings, serve
 from tests.browser.test_accessibility import run_axe
 
 
 @pytest.fixture
-def accounts_url(tmp_path: Path, browser_template_db: Path) -> Iterator[str]:  # noqa: F811
+def accounts_url(tmp_path: Path, browser_template_db: Path) -> Iterator[str]:
     settings = fresh_settings(tmp_path, browser_template_db, accounts=True)
     store = SqlStore.open(settings.resolved_database_url)
     try:
@@ -57,7 +49,7 @@ def practise_one(page: Page) -> None:
     page.goto("/")
 
 
-def test_two_people_practise_side_by_side(open_page: PageFactory, accounts_url: str) -> None:  # noqa: F811
+def test_two_people_practise_side_by_side(open_page: PageFactory, accounts_url: str) -> None:
     ada, _ = open_page(accounts_url)
     bob, _ = open_page(accounts_url)
     sign_up(ada, "ada", "correct horse")
@@ -80,7 +72,7 @@ def test_two_people_practise_side_by_side(open_page: PageFactory, accounts_url: 
     expect(ada.locator(".figure", has_text="reviewed today").locator(".num")).to_have_text("1")
 
 
-def test_account_pages_have_no_axe_violations(open_page: PageFactory, accounts_url: str) -> None:  # noqa: F811
+def test_account_pages_have_no_axe_violations(open_page: PageFactory, accounts_url: str) -> None:
     page, seen = open_page(accounts_url)
     page.goto("/sign-in")
     found = run_axe(page, "sign-in")

@@ -26,6 +26,8 @@ from prepdeck.storage import (
 
 #: A card due within this much time is shown again in the same session.
 LEARN_AHEAD = timedelta(minutes=20)
+#: Due cards read when only the first card of a queue is wanted (more only when needed).
+PEEK_DUE = 8
 #: How often a rating is retried when another process changed the card meanwhile.
 MAX_RETRIES = 5
 
@@ -41,6 +43,25 @@ def day_bounds(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
     if local < start:
         start -= timedelta(days=1)
     return start.astimezone(now.tzinfo), (start + timedelta(days=1)).astimezone(now.tzinfo)
+
+
+def _ready(card: CardView, now: datetime) -> bool:
+    return card.state.phase is not CardPhase.REVIEW and (
+        card.state.due is None or card.state.due <= now
+    )
+
+
+def _may_hide_first(due: list[CardView], now: datetime, review_room: int) -> bool:
+    """Whether the first card of the queue may lie beyond ``due``, the earliest due cards.
+
+    The earliest ready learning card, if any is among them, is the first; else a review is,
+    unless a ready card due later (but by now) was cut off, or none of them can be shown.
+    """
+    if any(_ready(c, now) for c in due):
+        return False
+    has_review = review_room > 0 and any(c.state.phase is CardPhase.REVIEW for c in due)
+    last = due[-1].state.due
+    return not has_review or last is None or last <= now
 
 
 def session_queue(
@@ -72,7 +93,10 @@ def session_queue(
     start, end = day_bounds(now, settings)
     done = store.day_counts(user, start)
     review_room = max(settings.reviews_per_day - done.reviews_done, 0)
-    due = store.due_cards(user, end, flt, room)
+    fetch = min(room, PEEK_DUE) if peek else room
+    due = store.due_cards(user, end, flt, fetch)
+    if peek and len(due) == fetch < room and _may_hide_first(due, now, review_room):
+        due = store.due_cards(user, end, flt, room)
     learning = [c for c in due if c.state.phase is not CardPhase.REVIEW]
     reviews = [c for c in due if c.state.phase is CardPhase.REVIEW][:review_room]
     ready = [c for c in learning if c.state.due is None or c.state.due <= now]

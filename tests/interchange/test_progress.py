@@ -20,6 +20,9 @@ from prepdeck.store.tables import users
 from tests.interchange.conftest import small_items
 from tests.store.conftest import T0
 
+#: Parameters within FSRS's bounds (an import refuses others), not the defaults.
+FITTED = [0.5, *Scheduler(load_settings()).parameters[1:]]
+
 
 class Clock:
     def __init__(self) -> None:
@@ -48,7 +51,7 @@ def _studied(path: Path) -> tuple[SqlStore, int]:
         if day == 1:
             assert session.undo() is not None
         session.finish()
-    store.set_parameters(user, [0.5] * 21)
+    store.set_parameters(user, FITTED)
     return store, user
 
 
@@ -84,7 +87,7 @@ def test_progress_round_trip_into_a_fresh_database(tmp_path: Path, store: SqlSto
     assert undone.reviewed_at == next(
         r.reviewed_at for r in exported.reviews if r.id == original.undoes
     )
-    assert store.parameters(bob) == [0.5] * 21
+    assert store.parameters(bob) == FITTED
 
     again = store.import_progress(bob, document)
     assert not again.changed
@@ -189,3 +192,26 @@ def test_a_learner_reaches_only_the_banks_they_may_see(tmp_path: Path, store: Sq
     assert result.cards_added == 0 and result.reviews_added == 0
     assert len(result.unknown) == 5
     assert store.export_progress(learner).cards == ()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"parameters": [0.5] * 21},
+            r"p\.json:1:1: document\.parameters: .*parameters\[4\] = 0\.5",
+        ),
+        ({"parameters": [1.0] * 3}, r"document\.parameters: Expected 21 parameters, got 3"),
+        ({"settings": {"new_per_day": -4}}, r"p\.json:1:1: document\.settings\.new_per_day: "),
+    ],
+)
+def test_parameters_and_settings_a_user_could_not_have_are_refused(
+    extra: dict[str, object], message: str
+) -> None:
+    # They would become the importing user's scheduler and settings: every later page would fail.
+    document = {"format": "prepdeck-progress", "schema_version": 1, **extra}
+    with pytest.raises(InterchangeError, match=message):
+        progress_json.loads(json.dumps(document), "p.json")
+    fine = {"format": "prepdeck-progress", "schema_version": 1, "parameters": FITTED,
+            "settings": {"new_per_day": 5}}  # fmt: skip
+    assert progress_json.loads(json.dumps(fine), "p.json").parameters == tuple(FITTED)

@@ -27,7 +27,8 @@ from prepdeck.errors import Location
 from prepdeck.formats.files import read_text
 from prepdeck.interchange._json import Fields, parse_json
 from prepdeck.interchange.errors import InterchangeError
-from prepdeck.scheduling import CardPhase, CardState
+from prepdeck.scheduling import CardPhase, CardState, Scheduler
+from prepdeck.settings import Settings, UserSettingsError, with_user_settings
 
 FORMAT = "prepdeck-progress"
 SCHEMA_VERSION = 1
@@ -230,6 +231,17 @@ def loads(text: str, name: str = "<progress>") -> UserProgress:
         isinstance(p, int | float) and not isinstance(p, bool) for p in parameters
     ):
         top.fail("document.parameters: expected a list of numbers")
+    if parameters:
+        try:  # a file's parameters become the user's scheduler: refuse what FSRS refuses
+            Scheduler(Settings(), [float(p) for p in parameters])
+        except ValueError as exc:
+            top.fail(f"document.parameters: {' '.join(str(exc).split())}")
+    settings = top.get("settings", dict, default={})
+    try:  # saved as the user's own settings: each must be one the settings page accepts
+        with_user_settings(Settings(), settings)
+    except UserSettingsError as exc:
+        field, message = next(iter(exc.problems.items()))
+        top.fail(f"document.settings.{field}: {message}")
     exported_at = _when(top, "exported_at") or datetime.now(UTC)
     cards = top.get("cards", list, default=[])
     reviews = top.get("reviews", list, default=[])
@@ -247,7 +259,7 @@ def loads(text: str, name: str = "<progress>") -> UserProgress:
         cards=tuple(_card(c, f"cards[{n}]", name) for n, c in enumerate(cards)),
         reviews=tuple(ids),
         parameters=None if parameters is None else tuple(float(p) for p in parameters),
-        settings=top.get("settings", dict, default={}),
+        settings=settings,
     )
 
 

@@ -67,6 +67,7 @@ READ_ONLY_PAGES = {
     "search": "/search?q=regression",
     "stats": "/stats",
     "import": "/import",
+    "exchange": "/exchange",
     "settings": "/settings",
     "choice": "/choice",
     "leeches": "/leeches",
@@ -139,6 +140,17 @@ def test_pages_have_no_axe_violations(open_page: PageFactory, shared_url: str, t
     page.locator("#check-upload").click()
     expect(page.locator("#lint-report .finding").first).to_be_visible()
     found += run_axe(page, f"import report [{theme}]")
+    # The exchange page with a converted bank's report (checking adds nothing either).
+    page.goto("/exchange")
+    csv_bank: FilePayload = {
+        "name": "quokkas.csv",
+        "mimeType": "text/csv",
+        "buffer": b"question,answer,topic\nWhy do quokkas smile?,Their jaw.,Quokka studies\n",
+    }
+    page.locator("#bank-file").set_input_files(files=csv_bank)
+    page.locator("#convert-bank").click()
+    expect(page.locator("#bank-report")).to_be_visible()
+    found += run_axe(page, f"exchange report [{theme}]")
     assert not found, "axe violations:\n" + "\n".join(found)
 
 
@@ -268,6 +280,7 @@ HEADER_STOPS = {
     "Search",
     "Stats",
     "Import",
+    "Exchange",
     "Settings",
     "Choice",
     "Leeches",

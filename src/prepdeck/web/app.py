@@ -25,6 +25,7 @@ from prepdeck.web import (
     data_rights,
     docs,
     errors,
+    exchange,
     health,
     home,
     imports,
@@ -105,7 +106,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (home, practice, mock, browse, search, stats, imports, user_settings, docs):
         app.include_router(module.router)
-    for module in (choice, leeches):
+    for module in (choice, leeches, exchange):
         app.include_router(module.router)
     app.include_router(readiness.router)
     app.include_router(health.router)

@@ -14,7 +14,16 @@ from prepdeck.web.security import ASGIApp, Message, Receive, Scope, Send
 
 #: Room for the multipart boundaries, headers and the CSRF field around the file.
 FRAMING_BYTES = 64 * 1024
-UPLOAD_PATHS = frozenset({"/import", "/api/import"})
+UPLOAD_PATHS = frozenset(
+    {
+        "/import",
+        "/api/import",
+        "/exchange/bank",
+        "/api/exchange/bank",
+        "/exchange/progress",
+        "/api/exchange/progress",
+    }
+)
 
 
 class UploadLimitMiddleware:

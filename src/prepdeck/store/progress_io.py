@@ -25,35 +25,11 @@ from prepdeck.interchange.progress import (
     ProgressReview,
     UserProgress,
 )
-from prepdeck.scheduling import CardPhase, CardState, utcnow
+from prepdeck.scheduling import CardState, utcnow
 from prepdeck.store.base import StoreBase
-from prepdeck.store.rows import state_columns
+from prepdeck.store.rows import STATE_COLUMNS, card_state, state_columns
 from prepdeck.store.sharing import bank_visible_to
 from prepdeck.store.tables import banks, cards, item_versions, items, reviews, users
-
-_STATE = (
-    cards.c.phase,
-    cards.c.step,
-    cards.c.stability,
-    cards.c.difficulty,
-    cards.c.due,
-    cards.c.last_review,
-    cards.c.reps,
-    cards.c.lapses,
-)
-
-
-def _state(row: Any) -> CardState:
-    return CardState(
-        CardPhase(row.phase),
-        row.step,
-        row.stability,
-        row.difficulty,
-        row.due,
-        row.last_review,
-        row.reps,
-        row.lapses,
-    )
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -100,7 +76,7 @@ class ProgressQueries(StoreBase):
     def export_progress(self, user: int) -> UserProgress:
         """Every card and every review-log row of ``user``, named by bank and item key."""
         card_query = (
-            select(banks.c.name, items.c.key, items.c.topic, cards.c.suspended, *_STATE)
+            select(banks.c.name, items.c.key, items.c.topic, cards.c.suspended, *STATE_COLUMNS)
             .select_from(
                 cards.join(items, items.c.id == cards.c.item_id).join(
                     banks, banks.c.id == items.c.bank_id
@@ -131,7 +107,7 @@ class ProgressQueries(StoreBase):
             parameters=tuple(float(p) for p in who.parameters) if who.parameters else None,
             settings=dict(who.settings) if isinstance(who.settings, dict) else {},
             cards=tuple(
-                ProgressCard(r.name, r.key, _state(r), bool(r.suspended), r.topic)
+                ProgressCard(r.name, r.key, card_state(r), bool(r.suspended), r.topic)
                 for r in card_rows
             ),
             reviews=tuple(
@@ -170,7 +146,7 @@ class ProgressQueries(StoreBase):
             existing = {
                 r.item_id: r
                 for r in conn.execute(
-                    select(cards.c.id, cards.c.item_id, cards.c.suspended, *_STATE).where(
+                    select(cards.c.id, cards.c.item_id, cards.c.suspended, *STATE_COLUMNS).where(
                         cards.c.user_id == user
                     )
                 )
@@ -187,7 +163,7 @@ class ProgressQueries(StoreBase):
                     card_of[pk] = self._insert_card(conn, user, pk, card.state, card.suspended)
                     counts["added"] += 1
                     continue
-                mine = _state(row)
+                mine = card_state(row)
                 if _same(mine, card.state) and bool(row.suspended) == card.suspended:
                     counts["unchanged"] += 1
                 elif _newer(card.state, mine):

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from prepdeck.scheduling import CardPhase, CardState
+from prepdeck.scheduling import CardPhase
 from prepdeck.storage import DueCard
 from prepdeck.store.base import StoreBase
+from prepdeck.store.rows import card_state
 from prepdeck.store.tables import cards
 
 
@@ -25,23 +26,7 @@ class ReadinessQueries(StoreBase):
             cards.c.due > moment,
         )
         with self._begin() as conn:
-            return [
-                DueCard(
-                    r.id,
-                    r.version,
-                    CardState(
-                        CardPhase(r.phase),
-                        r.step,
-                        r.stability,
-                        r.difficulty,
-                        r.due,
-                        r.last_review,
-                        r.reps,
-                        r.lapses,
-                    ),
-                )
-                for r in conn.execute(query)
-            ]
+            return [DueCard(r.id, r.version, card_state(r)) for r in conn.execute(query)]
 
     def move_due_dates(self, user: int, moves: Sequence[tuple[DueCard, datetime]]) -> int:
         """Set each card's due date, in one transaction; a card changed since it was read

@@ -100,6 +100,34 @@ def to_state(row: RowMapping) -> CardState:
     )
 
 
+#: A card's FSRS state, for queries that read it without the item (see :func:`card_state`).
+STATE_COLUMNS = (
+    cards.c.phase,
+    cards.c.step,
+    cards.c.stability,
+    cards.c.difficulty,
+    cards.c.due,
+    cards.c.last_review,
+    cards.c.reps,
+    cards.c.lapses,
+)
+
+
+def card_state(row: Any) -> CardState:
+    """The state of a row that selected :data:`STATE_COLUMNS` (a Row or a RowMapping)."""
+    values = row if isinstance(row, RowMapping) else row._mapping
+    return CardState(
+        phase=CardPhase(values["phase"]),
+        step=values["step"],
+        stability=values["stability"],
+        difficulty=values["difficulty"],
+        due=values["due"],
+        last_review=values["last_review"],
+        reps=values["reps"],
+        lapses=values["lapses"],
+    )
+
+
 def state_columns(state: CardState) -> dict[str, Any]:
     return {
         "phase": int(state.phase),

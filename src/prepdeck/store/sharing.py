@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, or_, s
 from sqlalchemy.engine import Connection
 
 from prepdeck.accounts import AccountError, Role
-from prepdeck.scheduling import CardPhase, CardState, utcnow
+from prepdeck.scheduling import CardPhase, utcnow
 from prepdeck.shared_banks import (
     BUNDLED_BANK,
     BankError,
@@ -27,6 +27,7 @@ from prepdeck.shared_banks import (
     SharedAnswer,
 )
 from prepdeck.store.base import StoreBase
+from prepdeck.store.rows import card_state
 from prepdeck.store.tables import (
     api_tokens,
     auth_sessions,
@@ -158,7 +159,8 @@ class SharingQueries(StoreBase):
                 )
             ).mappings()
             learner_cards = tuple(
-                LearnerCard(int(r["user_id"]), r["name"], r["topic"], _state(r)) for r in card_rows
+                LearnerCard(int(r["user_id"]), r["name"], r["topic"], card_state(r))
+                for r in card_rows
             )
             retention = conn.execute(
                 select(
@@ -358,19 +360,6 @@ def _delete_owned(conn: Connection, user: int) -> None:
     for column in (invitations.c.created_by, invitations.c.used_by):
         conn.execute(update(invitations).where(column == user).values({column.name: None}))
     conn.execute(update(banks).where(banks.c.published_by == user).values(published_by=None))
-
-
-def _state(row: Any) -> CardState:
-    return CardState(
-        phase=CardPhase(row["phase"]),
-        step=row["step"],
-        stability=row["stability"],
-        difficulty=row["difficulty"],
-        due=row["due"],
-        last_review=row["last_review"],
-        reps=row["reps"],
-        lapses=row["lapses"],
-    )
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -137,9 +137,17 @@ def _dump(text: str, style: str | None) -> str:
     return dumped.removesuffix("\n...\n").rstrip("\n")
 
 
+def _comment_safe(text: str) -> str:
+    """``text`` double-quoted with every ``-->`` written ``--\\u003e``: the metadata lives in an
+    HTML comment, which a literal ``-->`` would end early (YAML reads the escape back as ``>``)."""
+    return _dump(text, '"').replace("-->", "--\\u003e")
+
+
 def _quote(text: str) -> str:
     """``text`` as a YAML scalar in block context (a mapping value or a ``- `` item), on one
     line: a value YAML would spread over lines is double-quoted (line breaks escaped)."""
+    if "-->" in text:
+        return _comment_safe(text)
     if _block_plain(text):
         return text
     quoted = _dump(text, None)
@@ -151,6 +159,8 @@ def _flow_quote(text: str) -> str:
     scalar would split or end the list, so such values are double-quoted."""
     if _plain(text):
         return text
+    if "-->" in text:
+        return _comment_safe(text)
     quoted = _quote(text)
     if quoted[:1] not in ("'", '"') and _FLOW_UNSAFE & set(quoted):
         return _dump(text, '"')

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from prepdeck.accounts import (
     Account,
@@ -93,6 +94,44 @@ class AccountQueries(StoreBase):
             row = conn.execute(select(*columns).where(users.c.id == user)).first()
         if row is None:
             return None
+        settings = dict(row.settings) if isinstance(row.settings, dict) else {}
+        parameters = [float(v) for v in row.parameters] if row.parameters else None
+        return _to_account(row), settings, parameters
+
+    def profile_by_credentials(
+        self, *, token: str | None = None, cookie: str | None = None
+    ) -> tuple[Account, dict[str, Any], list[float] | None] | None:
+        """:meth:`account_profile` of the enabled user a live API token (or else a live session
+        cookie) belongs to, in one query (and one transaction); None if it is unknown,
+        revoked, expired or the account disabled. Its last-used time is touched as by
+        :meth:`verify_api_token` and :meth:`session_user`.
+        """
+        now = utcnow()
+        profile = (*_ACCOUNT_COLUMNS, users.c.settings, users.c.parameters)
+        live: ColumnElement[bool]
+        if token is not None:
+            table, seen = api_tokens, api_tokens.c.last_used_at
+            live = api_tokens.c.revoked_at.is_(None)
+            digest = secret_hash(token)
+        elif cookie is not None:
+            table, seen = auth_sessions, auth_sessions.c.last_seen_at
+            live = auth_sessions.c.expires_at > now
+            digest = secret_hash(cookie)
+        else:
+            return None
+        query = (
+            select(*profile, table.c.id.label("credential_id"), seen.label("seen_at"))
+            .select_from(table.join(users, users.c.id == table.c.user_id))
+            .where(table.c.token_hash == digest, live, users.c.disabled.is_(False))
+        )
+        with self._begin() as conn:
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            if row.seen_at is None or now - row.seen_at >= TOUCH_EVERY:
+                conn.execute(
+                    update(table).where(table.c.id == row.credential_id).values({seen: now})
+                )
         settings = dict(row.settings) if isinstance(row.settings, dict) else {}
         parameters = [float(v) for v in row.parameters] if row.parameters else None
         return _to_account(row), settings, parameters

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -132,47 +133,17 @@ class SqlStore(
 
     # queues ------------------------------------------------------------------------------
     def _cards_query(self, user: int) -> Select[Any]:
-        joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
-            cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
-        )
-        return (
-            select(*VIEW_COLUMNS)
-            .select_from(joined)
-            .where(items.c.active.is_(True), bank_visible_to(user))
-        )
+        return _cards_query(user)
 
     def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
-        joined = cards.join(items, items.c.id == cards.c.item_id).join(
-            banks, banks.c.id == items.c.bank_id
-        )
-        query = (
-            select(*VIEW_COLUMNS)
-            .select_from(joined)
-            .where(
-                cards.c.user_id == user,
-                cards.c.suspended.is_(False),
-                cards.c.due <= until,
-                cards.c.phase != int(CardPhase.NEW),
-                items.c.active.is_(True),
-                bank_visible_to(user),
-            )
-            .order_by(cards.c.due, cards.c.id)
-            .limit(limit)
-        )
+        query = _due_query(user, until, flt, limit)
         with self._begin() as conn:
-            return [to_view(r) for r in conn.execute(filtered(query, flt)).mappings()]
+            return [to_view(r) for r in conn.execute(query).mappings()]
 
     def new_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
-        query = (
-            self._cards_query(user)
-            .where(
-                or_(cards.c.id.is_(None), and_(cards.c.phase == 0, cards.c.suspended.is_(False)))
-            )
-            .order_by(banks.c.id, items.c.position)
-            .limit(limit)
-        )
+        query = _new_query(user, flt, limit)
         with self._begin() as conn:
-            return [to_view(r) for r in conn.execute(filtered(query, flt)).mappings()]
+            return [to_view(r) for r in conn.execute(query).mappings()]
 
     def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
         query = self._cards_query(user).order_by(banks.c.id, items.c.position).limit(limit)
@@ -416,3 +387,50 @@ class SqlStore(
             conn.execute(
                 update(sessions).where(sessions.c.id == session_id).values(ended_at=utcnow())
             )
+
+
+def _cards_query(user: int) -> Select[Any]:
+    """Every active item ``user`` may see, with their card if they have one."""
+    joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
+        cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
+    )
+    return (
+        select(*VIEW_COLUMNS)
+        .select_from(joined)
+        .where(items.c.active.is_(True), bank_visible_to(user))
+    )
+
+
+# The practice queue's statements are kept per user, filter and limit: building one (and its
+# cache key, which SQLAlchemy memoises on the statement object) costs more CPU than running it.
+@lru_cache(maxsize=2048)
+def _due_query(user: int, until: datetime, flt: QueueFilter, limit: int) -> Select[Any]:
+    joined = cards.join(items, items.c.id == cards.c.item_id).join(
+        banks, banks.c.id == items.c.bank_id
+    )
+    query = (
+        select(*VIEW_COLUMNS)
+        .select_from(joined)
+        .where(
+            cards.c.user_id == user,
+            cards.c.suspended.is_(False),
+            cards.c.due <= until,
+            cards.c.phase != int(CardPhase.NEW),
+            items.c.active.is_(True),
+            bank_visible_to(user),
+        )
+        .order_by(cards.c.due, cards.c.id)
+        .limit(limit)
+    )
+    return filtered(query, flt)
+
+
+@lru_cache(maxsize=2048)
+def _new_query(user: int, flt: QueueFilter, limit: int) -> Select[Any]:
+    query = (
+        _cards_query(user)
+        .where(or_(cards.c.id.is_(None), and_(cards.c.phase == 0, cards.c.suspended.is_(False))))
+        .order_by(banks.c.id, items.c.position)
+        .limit(limit)
+    )
+    return filtered(query, flt)

@@ -92,14 +92,15 @@ def _resolve(
 ) -> tuple[Account, Context] | None:
     """The account and its Context for these credentials; the header wins over the cookie."""
     store = app_ctx.store
-    if header is not None:
+    if header is not None:  # one query: the token's user with their settings and parameters
         scheme, _, token = header.partition(" ")
-        user = store.verify_api_token(token.strip()) if scheme.lower() == "bearer" else None
+        if scheme.lower() != "bearer":
+            return None
+        profile = store.profile_by_credentials(token=token.strip())
     elif cookie:
-        user = store.session_user(cookie)
+        profile = store.profile_by_credentials(cookie=cookie)
     else:
         return None
-    profile = None if user is None else store.account_profile(user)
     if profile is None or profile[0].disabled:
         return None
     account, saved, parameters = profile

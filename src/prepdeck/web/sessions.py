@@ -105,17 +105,18 @@ def _load(ctx: Context, sid: str) -> tuple[PracticeState, CardView | None]:
 
 
 def _queue(ctx: Context, state: PracticeState, peek: bool) -> list[CardView]:
-    return session_queue(
-        ctx.store,
-        ctx.settings,
-        ctx.user,
-        state.flt,
-        now=utcnow(),
-        reviewed=state.reviewed,
-        limit=state.limit,
-        cram=state.cram,
-        peek=peek,
-    )
+    with ctx.store.reading():  # the queue's queries (day counts, due, new) in one transaction
+        return session_queue(
+            ctx.store,
+            ctx.settings,
+            ctx.user,
+            state.flt,
+            now=utcnow(),
+            reviewed=state.reviewed,
+            limit=state.limit,
+            cram=state.cram,
+            peek=peek,
+        )
 
 
 def _advance(ctx: Context, state: PracticeState) -> tuple[PracticeState, CardView | None]:
@@ -126,11 +127,13 @@ def _advance(ctx: Context, state: PracticeState) -> tuple[PracticeState, CardVie
     the card returns within the session), so no request loads the whole queue but the first.
     """
     for _attempt in range(STALE_RETRIES):
-        queue = _queue(ctx, state, peek=True)
         try:
-            if not queue:
-                return ctx.store.finish_practice(state), None
-            return ctx.store.show_card(state, queue[0].item_pk, max(state.remaining, 1)), queue[0]
+            with ctx.store.reading():  # the queue and the card shown: one transaction
+                queue = _queue(ctx, state, peek=True)
+                if queue:
+                    shown = ctx.store.show_card(state, queue[0].item_pk, max(state.remaining, 1))
+                    return shown, queue[0]
+            return ctx.store.finish_practice(state), None
         except StaleState:  # another request moved the session on: take what it shows
             state, view = _load(ctx, state.sid)
             if state.finished_at is not None or view is not None:

@@ -29,3 +29,18 @@ def test_serve_defaults_to_localhost(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert result.exit_code == 0, result.output
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
     assert "http://127.0.0.1:8123" in result.output
+
+
+@pytest.mark.parametrize(
+    ("accounts", "expected"),
+    [("false", "anyone who can reach it can use it"), ("true", "needs a signed-in account")],
+)
+def test_serve_on_the_network_warns_unless_accounts_are_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, accounts: str, expected: str
+) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app_, **kwargs: None)
+    monkeypatch.setenv("PREPDECK_ACCOUNTS", accounts)
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert expected in " ".join(result.output.split())

@@ -67,7 +67,7 @@ def serve(
     options = {"host": host, "port": port, "access_log": False, "server_header": False}
     if workers == 1:
         app = create_app(settings)
-        _announce(shown, port, host, workers)
+        _announce(shown, port, host, workers, accounts=settings.accounts)
         uvicorn.run(app, log_config=None, **options)  # type: ignore[arg-type]
         return
     open_store_context(settings).close()  # migrate and load the bundled bank once
@@ -75,7 +75,7 @@ def serve(
     if database:
         os.environ["PREPDECK_DATABASE_URL"] = database
     os.environ["PREPDECK_LOG_FORMAT"] = settings.log_format
-    _announce(shown, port, host, workers)
+    _announce(shown, port, host, workers, accounts=settings.accounts)
     uvicorn.run(
         FACTORY,
         factory=True,
@@ -88,13 +88,21 @@ def serve(
     )
 
 
-def _announce(shown: str, port: int, host: str, workers: int) -> None:
+def _announce(shown: str, port: int, host: str, workers: int, *, accounts: bool) -> None:
     processes = "" if workers == 1 else f" with {workers} worker processes"
     out.print(
         f"prepdeck is running at [bold]http://{shown}:{port}[/]{processes} (Ctrl-C stops it)",
         soft_wrap=True,  # one line in a log file too
     )
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return
+    if accounts:
+        out.print("Listening beyond this machine; every page needs a signed-in account.")
         out.print(
-            "[yellow]Warning: listening beyond this machine; anyone who can reach it can use it.[/]"
+            "[dim]Serve it behind TLS (docs/deployment.md) so passwords never cross in clear.[/]"
+        )
+    else:
+        out.print(
+            "[yellow]Warning: listening beyond this machine without accounts; anyone who can reach "
+            "it can use it (PREPDECK_ACCOUNTS=true turns sign-in on).[/]"
         )

@@ -15,9 +15,9 @@ Every request goes to 127.0.0.1 only, and each scenario stops by itself after it
 Besides req/s and p50/p99 latency the table gives the server's CPU time per request (from
 /proc): latency on a shared machine moves with whatever else runs, CPU per request much less.
 
-Why one uvicorn worker on this 2-core machine: live practice sessions are held in the server
-process (``SessionRegistry``), so with two workers a session started on one would be unknown to
-the other; and the load generator, being Python too, needs the second core for itself. The
+Why one uvicorn worker by default on this 2-core machine: the load generator, being Python
+too, needs the second core for itself (sessions live in the store, so ``--workers`` above 1
+works; bench/server.py measures several workers on PostgreSQL). The
 server is pinned to one CPU and the load generator to the other where the OS allows it
 (``--no-pin`` turns that off).
 """

@@ -9,12 +9,14 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from prepdeck.scheduling import utcnow
 from prepdeck.settings import Settings
 from prepdeck.store import SqlStore
 from prepdeck.web import create_app
@@ -170,3 +172,37 @@ def test_a_card_rated_again_waits_behind_the_others(client: TestClient) -> None:
     ).json()
     assert again["next"]["card"]["item_pk"] != first
     assert again["next"]["position"] == 2 and again["next"]["total"] == 3
+
+
+def test_prune_deletes_old_web_state_and_keeps_the_reviews(db_settings: Settings) -> None:
+    with app_client(db_settings) as client:
+        step = client.post("/api/practice", json={}, headers=csrf(client)).json()
+        sid, item = step["session"], step["card"]["item_pk"]
+        saved = _rate(client, sid, item, key="prune-key-0001")["saved"]
+        upload = client.post(
+            "/api/import", files={"file": ("prune.md", PAGE.encode())}, headers=csrf(client)
+        )
+        assert upload.status_code == 200, upload.text
+    store = SqlStore.open(db_settings.resolved_database_url)
+    try:
+        user = store.user_id(db_settings.user)
+        nothing = store.prune_web_state(utcnow() - timedelta(days=1))
+        assert nothing == {"practice sessions": 0, "request keys": 0, "pending uploads": 0}
+        assert store.practice_state(user, sid) is not None
+        counts = store.prune_web_state(utcnow() + timedelta(seconds=1))
+        assert counts == {"practice sessions": 1, "request keys": 1, "pending uploads": 1}
+        assert store.practice_state(user, sid) is None
+    finally:
+        store.close()
+    assert _reviews(db_settings) == [saved["review_id"]]
+
+
+def test_db_prune_command(settings: Settings) -> None:
+    from typer.testing import CliRunner
+
+    from prepdeck.cli.app import app
+
+    url = settings.resolved_database_url
+    result = CliRunner().invoke(app, ["db", "prune", "--older-than", "7", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert "deleted 0 practice sessions, 0 request keys, 0 pending uploads" in result.output

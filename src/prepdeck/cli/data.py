@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from contextlib import nullcontext
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from rich.console import Console
 from prepdeck.cli.context import open_context
 from prepdeck.cli.study import DatabaseOpt
 from prepdeck.optimize import MIN_REVIEWS, fit_parameters
+from prepdeck.scheduling import utcnow
 from prepdeck.settings import load_settings
 from prepdeck.store import SqlStore
 from prepdeck.store.engine import head_revision
@@ -26,7 +28,7 @@ err = Console(stderr=True, highlight=False)
 log_app = typer.Typer(
     help="The review log: every rating you gave, exportable.", no_args_is_help=True
 )
-db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
+db_app = typer.Typer(help="The database: migrations and housekeeping.", no_args_is_help=True)
 
 FIELDS = [
     "review_id",
@@ -120,3 +122,31 @@ def upgrade(database: DatabaseOpt = None) -> None:
     store = SqlStore.open(settings.resolved_database_url)
     store.close()
     out.print(f"{store.where}: schema at revision {head_revision()}")
+
+
+@db_app.command("prune")
+def prune(
+    older_than: Annotated[
+        int,
+        typer.Option(
+            "--older-than",
+            min=1,
+            help="Days: web practice sessions untouched, rating request keys and pending "
+            "uploads older than this go.",
+        ),
+    ] = 30,
+    database: DatabaseOpt = None,
+) -> None:
+    """Delete web state that only served requests long over (a server's periodic chore).
+
+    Reviews, cards, mocks and banks are never touched: an old practice session's ratings stay
+    in the log; only its resumable page (/practice/ID) goes. Run it from cron on a shared server.
+    """
+    settings = load_settings(database_url=database)
+    store = SqlStore.open(settings.resolved_database_url)
+    try:
+        counts = store.prune_web_state(utcnow() - timedelta(days=older_than))
+    finally:
+        store.close()
+    done = ", ".join(f"{n} {what}" for what, n in counts.items())
+    out.print(f"{store.where}: deleted {done} (older than {older_than} days)")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, select, text, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from prepdeck.scheduling import CardState, Rating, utcnow
@@ -352,6 +352,29 @@ class WebStateQueries(StoreBase):
             proposed_rating=None,
             remaining=remaining,
         )
+
+    # housekeeping ------------------------------------------------------------------------
+    def prune_web_state(self, before: datetime) -> dict[str, int]:
+        """Delete what only served requests long over, in one transaction: practice sessions
+        last touched before ``before`` (their reviews and session-log rows stay), rating
+        request keys made before it, and uploads waiting since before it. How many of each."""
+        touched = func.coalesce(
+            practice_states.c.finished_at, practice_states.c.shown_at, practice_states.c.started_at
+        )
+        old = select(practice_states.c.id).where(touched < before).scalar_subquery()
+        with self._begin() as conn:
+            keys = conn.execute(
+                delete(rate_requests).where(
+                    or_(rate_requests.c.created_at < before, rate_requests.c.practice_id.in_(old))
+                )
+            ).rowcount
+            states = conn.execute(
+                delete(practice_states).where(practice_states.c.id.in_(old))
+            ).rowcount
+            uploads = conn.execute(
+                delete(pending_imports).where(pending_imports.c.created_at < before)
+            ).rowcount
+        return {"practice sessions": states, "request keys": keys, "pending uploads": uploads}
 
     # pending imports ---------------------------------------------------------------------
     def put_pending_import(self, user: int, filename: str, data: bytes) -> str:

@@ -16,6 +16,7 @@ rating it undid within the document. Times are ISO 8601 with their UTC offset.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ from prepdeck.settings import Settings, UserSettingsError, with_user_settings
 FORMAT = "prepdeck-progress"
 SCHEMA_VERSION = 1
 REVIEW_KINDS = ("review", "cram", "undo")
-_STATE_KEYS = ("phase", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+# The keys of CardState.to_dict, so a field added to the state is accepted on import too.
+_STATE_KEYS = tuple(f.name for f in dataclasses.fields(CardState))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from prepdeck.cli.study import (
     _markdown,
     _show_answer,
     _show_hints,
+    _undo,
     out,
 )
 from prepdeck.leeches import is_leech
@@ -153,8 +154,7 @@ def choice(
             if picked == "quit" or picked is None:
                 break
             if picked == "undo":
-                restored = session.undo()
-                out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
+                _undo(session)
                 continue
             duration_ms = int((time.monotonic() - started) * 1000)
             key = choices.options[LETTERS.index(picked)].key
@@ -172,8 +172,7 @@ def choice(
             if rating is None:
                 break
             if rating == "undo":
-                restored = session.undo()
-                out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
+                _undo(session)
                 continue
             assert isinstance(rating, Rating)
             result = session.rate(

@@ -155,6 +155,12 @@ def _ask_rating(
         out.print("[red]Type 1, 2, 3 or 4 (or u, h, q).[/]")
 
 
+def _undo(session: PracticeSession) -> None:
+    """Undo the last rating of ``session`` and say whether there was one to undo."""
+    restored = session.undo()
+    out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
+
+
 def _grade(ctx: Context, item: Item, typed: str) -> Grade | None:
     """Grade a typed answer; a grading failure never stops practice."""
     try:
@@ -246,8 +252,7 @@ def practice(
             if action == "quit":
                 break
             if action == "undo":
-                restored = session.undo()
-                out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
+                _undo(session)
                 continue
             graded = _grade(ctx, item, typed) if typed and grading else None
             if graded is not None:
@@ -258,8 +263,7 @@ def practice(
             if choice is None:
                 break
             if choice == "undo":
-                restored = session.undo()
-                out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
+                _undo(session)
                 continue
             assert isinstance(choice, Rating)
             result = session.rate(

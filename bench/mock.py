@@ -19,13 +19,11 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from _common import postgres_schema
 
 from prepdeck.bundled import ensure_bundled
 from prepdeck.mock import MockInterviews, MockRequest, QuestionStep
@@ -35,22 +33,6 @@ from prepdeck.storage import QueueFilter, ReviewInput
 from prepdeck.store import SqlStore
 
 ANSWER = "The variance shrinks as the sample grows; averaging independent draws divides it by n."
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    """A throwaway schema on the server at ``base``, dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        sep = "&" if "?" in base else "?"
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def timed(run: Callable[[], object], repeat: int) -> float:

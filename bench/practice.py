@@ -18,14 +18,13 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from _common import postgres_schema
+from sqlalchemy import insert, select
 
 from prepdeck.errors import Location
 from prepdeck.model import Difficulty, Item
@@ -181,21 +180,6 @@ def run(name: str, url: str, args: argparse.Namespace) -> dict[str, str]:
         f"sync {args.sync_items} unchanged (s)": f"{resync:.2f}",
         f"sync {args.sync_items} 10% edited (s)": f"{edit_s:.2f}",
     }
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        sep = "&" if "?" in base else "?"
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def main() -> None:

@@ -306,10 +306,7 @@ class MockInterviews:
         listings = self.store.mocks(self.user, limit)
         now = self.clock()
         stale = [
-            m.mock_id
-            for m in listings
-            if m.finished_at is None
-            and now > m.started_at + timedelta(seconds=m.total_s) + LATE_ANSWER
+            m.mock_id for m in listings if m.finished_at is None and now > m.deadline + LATE_ANSWER
         ]
         for mock_id in stale:
             self.finish(mock_id)

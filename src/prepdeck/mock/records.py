@@ -117,6 +117,10 @@ class MockListing:
     score: float | None
     summary: dict[str, Any] | None
 
+    @property
+    def deadline(self) -> datetime:
+        return self.started_at + timedelta(seconds=self.total_s)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.mock_id,

@@ -10,6 +10,7 @@ revealing and rating run for real on fuzzed answers (and a ``topic`` is a real o
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import schemathesis
@@ -80,33 +81,49 @@ def operations(app: FastAPI) -> list[APIOperation[Any, Any, Any, Any]]:
     return found
 
 
+def fuzz_operation(
+    operation: APIOperation[Any, Any, Any, Any],
+    examples: int,
+    call: Callable[[schemathesis.Case[Any]], None],
+) -> str | None:
+    """Run ``call`` on bounded, derandomised positive and negative examples of ``operation``;
+    the failure as one line (type and message), or None when every example passed."""
+    strategy = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def fuzz(case: schemathesis.Case[Any]) -> None:
+        call(case)
+
+    try:
+        fuzz()
+    except Exception as exc:  # report every failing operation, not just the first
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def test_no_server_errors(client: TestClient) -> None:
     # One test looping over the operations: schemathesis's lazy pytest fixture
     # (``from_fixture``) does not work with this pytest, and the app needs a fresh store.
     fuzzing = Fuzzing(client)
     found = operations(fuzzing.app)
     assert len(found) >= 10
+
+    def call(case: schemathesis.Case[Any]) -> None:
+        fuzzing.aim(case)
+        case.call_and_validate(headers=HEADERS, cookies=COOKIES, checks=[not_a_server_error])
+
     failures: dict[str, str] = {}
     for operation in found:
-        strategy = st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE),
-            operation.as_strategy(GenerationMode.NEGATIVE),
-        )
-
-        @given(case=strategy)
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def fuzz(case: schemathesis.Case[Any]) -> None:
-            fuzzing.aim(case)
-            case.call_and_validate(headers=HEADERS, cookies=COOKIES, checks=[not_a_server_error])
-
-        try:
-            fuzz()
-        except Exception as exc:  # report every failing operation, not just the first
-            failures[operation.label] = f"{type(exc).__name__}: {exc}"
+        if (error := fuzz_operation(operation, EXAMPLES, call)) is not None:
+            failures[operation.label] = error
     assert not failures, "\n\n".join(f"{label}\n{error}" for label, error in failures.items())

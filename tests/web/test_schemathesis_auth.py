@@ -17,15 +17,12 @@ from typing import Any
 import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from prepdeck.settings import Settings
 from prepdeck.store import SqlStore
 from prepdeck.web import create_app
-from tests.web.test_schemathesis import operations
+from tests.web.test_schemathesis import fuzz_operation, operations
 
 EXAMPLES = 15
 PASSWORD = "schemathesis password"
@@ -81,33 +78,19 @@ class AuthFuzzing:
 
 
 def _fuzz(fuzzing: AuthFuzzing, only_admin: bool) -> dict[str, str]:
+    def call(case: schemathesis.Case[Any]) -> None:
+        fuzzing.aim(case)
+        case.call_and_validate(headers=fuzzing.headers, checks=[not_a_server_error])
+
     failures: dict[str, str] = {}
     for operation in operations(fuzzing.app):
         if only_admin and "/admin/" not in operation.path:
             continue
         if operation.path in ("/api/account/delete", "/api/account/password"):
             continue  # a right password is never guessed; tested in tests/isolation
-        strategy = st.one_of(
-            operation.as_strategy(GenerationMode.POSITIVE),
-            operation.as_strategy(GenerationMode.NEGATIVE),
-        )
 
-        @given(case=strategy)
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def fuzz(case: schemathesis.Case[Any]) -> None:
-            fuzzing.aim(case)
-            case.call_and_validate(headers=fuzzing.headers, checks=[not_a_server_error])
-
-        try:
-            fuzz()
-        except Exception as exc:
-            failures[operation.label] = f"{type(exc).__name__}: {exc}"
+        if (error := fuzz_operation(operation, EXAMPLES, call)) is not None:
+            failures[operation.label] = error
     return failures
 
 

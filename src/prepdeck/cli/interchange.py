@@ -22,6 +22,7 @@ from prepdeck.interchange import tabular
 from prepdeck.interchange.anki_export import export_apkg
 from prepdeck.interchange.anki_import import read_apkg
 from prepdeck.interchange.bank_page import ImportedBank, write_bank_page
+from prepdeck.interchange.files import AnkiOptions
 from prepdeck.interchange.items import title_of
 from prepdeck.interchange.output import write_text_atomically
 from prepdeck.interchange.progress import ProgressCard, cards_by_item
@@ -66,17 +67,11 @@ def _bank_names(paths: list[Path] | None) -> list[str]:
 
 def _user_cards(
     items: list[Item], paths: list[Path] | None, database: str | None
-) -> tuple[dict[str, ProgressCard], dict[str, float | int | None]]:
+) -> tuple[dict[str, ProgressCard], AnkiOptions]:
     with open_context(database) as ctx:
         progress = ctx.store.export_progress(ctx.user)
-        parameters = ctx.scheduler.parameters
-        extra: dict[str, float | int | None] = {
-            "desired_retention": ctx.settings.desired_retention,
-            "decay": parameters[20] if len(parameters) > 20 else None,
-            "learning_steps": len(ctx.settings.learning_steps),
-            "relearning_steps": len(ctx.settings.relearning_steps),
-        }
-    return cards_by_item(progress.cards, (i.id for i in items), _bank_names(paths)), extra
+        options = AnkiOptions.of(ctx.settings, ctx.scheduler.parameters)
+    return cards_by_item(progress.cards, (i.id for i in items), _bank_names(paths)), options
 
 
 def export(
@@ -141,9 +136,9 @@ def export(
         err.print("error: no question with an answer to export")
         raise typer.Exit(1)
     cards: dict[str, ProgressCard] | None = None
-    extra: dict[str, float | int | None] = {}
+    options = AnkiOptions()
     if with_progress:
-        cards, extra = _user_cards(items, paths, database)
+        cards, options = _user_cards(items, paths, database)
     name = deck or _deck_name(paths)
     try:
         if output_format is ExportFormat.apkg:
@@ -154,10 +149,11 @@ def export(
                     target,
                     deck=name,
                     cards=cards,
-                    desired_retention=extra.get("desired_retention"),
-                    decay=extra.get("decay"),
-                    learning_steps=int(extra.get("learning_steps") or 2),
-                    relearning_steps=int(extra.get("relearning_steps") or 1),
+                    desired_retention=options.desired_retention,
+                    decay=options.decay,
+                    # no steps configured: Anki still gets its defaults (the web export sends 0)
+                    learning_steps=options.learning_steps or 2,
+                    relearning_steps=options.relearning_steps or 1,
                     on_item=progress,
                 )
             scheduled = f", {summary.scheduled} with your schedule" if with_progress else ""

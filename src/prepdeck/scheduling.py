@@ -108,6 +108,14 @@ def _spread(before: CardState, rating: Rating) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
+def _in_window(start: datetime, deadline: datetime, state: CardState, rating: Rating) -> datetime:
+    """A moment from ``start`` to ``deadline`` fixed by :func:`_spread` (``deadline`` when
+    ``start`` is not before it)."""
+    if start >= deadline:
+        return deadline
+    return start + (deadline - start) * _spread(state, rating)
+
+
 class Scheduler:
     """FSRS-6 with the user's parameters (the defaults until ``optimize`` fits them)."""
 
@@ -178,9 +186,7 @@ class Scheduler:
             return deadline
         # At least a day after this review: a same-day repeat adds little to memory.
         start = max(deadline - self._window, now + timedelta(days=1))
-        if start >= deadline:
-            return deadline
-        return start + (deadline - start) * _spread(before, rating)
+        return _in_window(start, deadline, before, rating)
 
     def pulled_due(self, state: CardState, now: datetime | None = None) -> datetime | None:
         """Where scheduling toward the date moves a card already due after the interview (it
@@ -197,9 +203,7 @@ class Scheduler:
         if last >= deadline - self._window:
             return deadline
         start = max(deadline - self._window, last + timedelta(days=1), moment)
-        if start >= deadline:
-            return deadline
-        return start + (deadline - start) * _spread(state, Rating.GOOD)
+        return _in_window(start, deadline, state, Rating.GOOD)
 
     def review(self, state: CardState, rating: Rating, now: datetime | None = None) -> CardState:
         """The state after ``rating`` at ``now``."""

@@ -8,7 +8,6 @@ import time
 from typing import Annotated
 
 import typer
-from rich.markdown import Markdown
 from rich.padding import Padding
 from rich.table import Table
 
@@ -45,7 +44,6 @@ from prepdeck.leeches import is_leech
 from prepdeck.practice import PracticeSession
 from prepdeck.scheduling import Rating, humanise, utcnow
 from prepdeck.storage import CardView
-from prepdeck.textmath import math_to_text
 
 LETTERS = string.ascii_lowercase
 
@@ -55,7 +53,7 @@ def _show_options(choices: ChoiceSet) -> None:
     grid.add_column(justify="right", style="bold")
     grid.add_column()
     for letter, option in zip(LETTERS, choices.options, strict=False):
-        grid.add_row(f"{letter})", Markdown(math_to_text(option.text)))
+        grid.add_row(f"{letter})", _markdown(option.text))
     out.print(Padding(grid, (1, 0, 0, 1)))
 
 

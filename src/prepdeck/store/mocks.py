@@ -23,7 +23,7 @@ from prepdeck.scheduling import CardPhase, CardState
 from prepdeck.storage import CardView, ReviewInput
 from prepdeck.store.base import StoreBase
 from prepdeck.store.review_write import write_review
-from prepdeck.store.rows import to_item
+from prepdeck.store.rows import to_item, undone_review_ids
 from prepdeck.store.tables import cards, items, mock_answers, mocks, reviews
 
 
@@ -36,7 +36,7 @@ class MockQueries(StoreBase):
 
     def recent_lapses(self, user: int, since: datetime) -> dict[int, int]:
         """Item id -> lapses (Again on a card in review) since ``since`` that were not undone."""
-        undone = select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+        undone = undone_review_ids()
         query = (
             select(cards.c.item_id, func.count())
             .select_from(reviews.join(cards, cards.c.id == reviews.c.card_id))

@@ -7,14 +7,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.engine import RowMapping
 
 from prepdeck.errors import Location
 from prepdeck.model import Difficulty, Item, Reference, Style
 from prepdeck.scheduling import NEW_CARD, CardPhase, CardState
 from prepdeck.storage import CardView, QueueFilter, ReviewRecord
-from prepdeck.store.tables import banks, cards, items
+from prepdeck.store.tables import banks, cards, items, reviews
 
 
 def content_hash(item: Item) -> str:
@@ -83,6 +83,11 @@ def to_item(row: RowMapping) -> Item:
         section=data.get("section"),
         explicit_id=bool(data.get("explicit_id", False)),
     )
+
+
+def undone_review_ids() -> Select[Any]:
+    """The ids of the reviews that an undo took back (for ``reviews.c.id.not_in(...)``)."""
+    return select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
 
 
 def to_state(row: RowMapping) -> CardState:

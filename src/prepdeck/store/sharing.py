@@ -27,7 +27,7 @@ from prepdeck.shared_banks import (
     SharedAnswer,
 )
 from prepdeck.store.base import StoreBase
-from prepdeck.store.rows import card_state
+from prepdeck.store.rows import card_state, undone_review_ids
 from prepdeck.store.tables import (
     api_tokens,
     auth_sessions,
@@ -66,8 +66,29 @@ def visible_bank_ids(user: int) -> Select[Any]:
     return select(banks.c.id).where(bank_visible_to(user))
 
 
-def _undone() -> Select[Any]:
-    return select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+def _retention_by_topic(learners: Any, *conditions: ColumnElement[bool]) -> Select[Any]:
+    """Reviews and recalls (rating above 1) per learner, bank and topic; undone ones left out."""
+    return (
+        select(
+            reviews.c.user_id,
+            banks.c.name,
+            items.c.topic,
+            func.count().label("reviews"),
+            func.count().filter(reviews.c.rating > 1).label("recalled"),
+        )
+        .select_from(
+            reviews.join(cards, cards.c.id == reviews.c.card_id)
+            .join(items, items.c.id == cards.c.item_id)
+            .join(banks, banks.c.id == items.c.bank_id)
+        )
+        .where(
+            reviews.c.user_id.in_(learners),
+            reviews.c.kind == "review",
+            *conditions,
+            reviews.c.id.not_in(undone_review_ids()),
+        )
+        .group_by(reviews.c.user_id, banks.c.name, items.c.topic)
+    )
 
 
 class SharingQueries(StoreBase):
@@ -162,46 +183,9 @@ class SharingQueries(StoreBase):
                 LearnerCard(int(r["user_id"]), r["name"], r["topic"], card_state(r))
                 for r in card_rows
             )
-            retention = conn.execute(
-                select(
-                    reviews.c.user_id,
-                    banks.c.name,
-                    items.c.topic,
-                    func.count().label("reviews"),
-                    func.count().filter(reviews.c.rating > 1).label("recalled"),
-                )
-                .select_from(
-                    reviews.join(cards, cards.c.id == reviews.c.card_id)
-                    .join(items, items.c.id == cards.c.item_id)
-                    .join(banks, banks.c.id == items.c.bank_id)
-                )
-                .where(
-                    reviews.c.user_id.in_(learners),
-                    reviews.c.kind == "review",
-                    reviews.c.id.not_in(_undone()),
-                )
-                .group_by(reviews.c.user_id, banks.c.name, items.c.topic)
-            ).all()
+            retention = conn.execute(_retention_by_topic(learners)).all()
             phase_review = conn.execute(
-                select(
-                    reviews.c.user_id,
-                    banks.c.name,
-                    items.c.topic,
-                    func.count().label("reviews"),
-                    func.count().filter(reviews.c.rating > 1).label("recalled"),
-                )
-                .select_from(
-                    reviews.join(cards, cards.c.id == reviews.c.card_id)
-                    .join(items, items.c.id == cards.c.item_id)
-                    .join(banks, banks.c.id == items.c.bank_id)
-                )
-                .where(
-                    reviews.c.user_id.in_(learners),
-                    reviews.c.kind == "review",
-                    reviews.c.phase_before == int(CardPhase.REVIEW),
-                    reviews.c.id.not_in(_undone()),
-                )
-                .group_by(reviews.c.user_id, banks.c.name, items.c.topic)
+                _retention_by_topic(learners, reviews.c.phase_before == int(CardPhase.REVIEW))
             ).all()
         totals: Counter[tuple[str, str]] = Counter()
         for r in retention:

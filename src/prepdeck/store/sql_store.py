@@ -51,11 +51,14 @@ from prepdeck.store.progress_io import ProgressQueries
 from prepdeck.store.readiness_queries import ReadinessQueries
 from prepdeck.store.review_write import write_review
 from prepdeck.store.rows import (
+    STATE_COLUMNS,
     VIEW_COLUMNS,
+    card_state,
     filtered,
     state_columns,
     to_review_record,
     to_view,
+    undone_review_ids,
 )
 from prepdeck.store.sharing import SharingQueries, bank_visible_to, visible_bank_ids
 from prepdeck.store.tables import banks, cards, items, reviews, sessions, users
@@ -174,7 +177,7 @@ class SqlStore(
 
     def undo_last(self, user: int, session_id: int) -> CardView | None:
         """Undo the newest rating of the session not yet undone; None when there is none."""
-        undone = select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+        undone = undone_review_ids()
         with self._begin() as conn:
             row = (
                 conn.execute(
@@ -275,9 +278,7 @@ class SqlStore(
                 reviews.c.user_id == user,
                 reviews.c.kind == "review",
                 reviews.c.phase_before == int(CardPhase.REVIEW),
-                reviews.c.id.not_in(
-                    select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
-                ),
+                reviews.c.id.not_in(undone_review_ids()),
             )
             .group_by(items.c.topic)
         )
@@ -314,7 +315,7 @@ class SqlStore(
     # statistics --------------------------------------------------------------------------
     def review_events(self, user: int, since: datetime) -> list[ReviewEvent]:
         """Scheduled ratings at or after ``since`` that were not undone, oldest first."""
-        undone = select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+        undone = undone_review_ids()
         query = (
             select(reviews.c.reviewed_at, reviews.c.rating, reviews.c.phase_before)
             .where(
@@ -334,17 +335,7 @@ class SqlStore(
     def studied_cards(self, user: int) -> list[TopicCard]:
         """Cards past NEW and not suspended, on active items, with their topic."""
         query = (
-            select(
-                items.c.topic,
-                cards.c.phase,
-                cards.c.step,
-                cards.c.stability,
-                cards.c.difficulty,
-                cards.c.due,
-                cards.c.last_review,
-                cards.c.reps,
-                cards.c.lapses,
-            )
+            select(items.c.topic, *STATE_COLUMNS)
             .select_from(cards.join(items, items.c.id == cards.c.item_id))
             .where(
                 cards.c.user_id == user,
@@ -355,22 +346,7 @@ class SqlStore(
             )
         )
         with self._begin() as conn:
-            return [
-                TopicCard(
-                    r.topic,
-                    CardState(
-                        CardPhase(r.phase),
-                        r.step,
-                        r.stability,
-                        r.difficulty,
-                        r.due,
-                        r.last_review,
-                        r.reps,
-                        r.lapses,
-                    ),
-                )
-                for r in conn.execute(query)
-            ]
+            return [TopicCard(r.topic, card_state(r)) for r in conn.execute(query)]
 
     # sessions ----------------------------------------------------------------------------
     def start_session(self, user: int, mode: str, flt: QueueFilter) -> int:

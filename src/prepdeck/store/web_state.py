@@ -22,7 +22,7 @@ from prepdeck.scheduling import CardState, Rating, utcnow
 from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.base import StoreBase
 from prepdeck.store.review_write import write_review
-from prepdeck.store.rows import VIEW_COLUMNS, to_view
+from prepdeck.store.rows import VIEW_COLUMNS, to_view, undone_review_ids
 from prepdeck.store.tables import (
     banks,
     cards,
@@ -326,7 +326,7 @@ class WebStateQueries(StoreBase):
 
     def after_undo(self, state: PracticeState, item_pk: int, remaining: int) -> PracticeState:
         """The session after an undo: counts from the log, the restored card shown."""
-        undone = select(reviews.c.undoes_id).where(reviews.c.undoes_id.is_not(None))
+        undone = undone_review_ids()
         with self._begin() as conn:
             reviewed, again = conn.execute(
                 select(

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.isolation.webapp import (
     PASSWORD,
-    accounts_app,
     bearer,
     form,
     practise_one,
@@ -19,13 +17,6 @@ from tests.isolation.webapp import (
 )
 
 PAGE = (Path(__file__).parents[1] / "data" / "web" / "good-page.md").read_bytes()
-
-
-@pytest.fixture
-def app(url: str) -> Any:
-    made = accounts_app(url)
-    yield made
-    made.state.ctx.close()
 
 
 def _topics(client: TestClient) -> set[str]:

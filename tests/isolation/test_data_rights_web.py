@@ -5,25 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from prepdeck.web.deps import SESSION_COOKIE
 from tests.isolation.webapp import (
     PASSWORD,
-    accounts_app,
     bearer,
     form,
     practise_one,
     signed_in,
     store_of,
 )
-
-
-@pytest.fixture
-def app(url: str) -> Any:
-    made = accounts_app(url)
-    yield made
-    made.state.ctx.close()
 
 
 def test_export_has_everything_of_mine_and_no_secret(app: Any) -> None:

@@ -7,11 +7,8 @@ import csv
 import io
 from typing import Any
 
-import pytest
-
 from tests.isolation.webapp import (
     PASSWORD,
-    accounts_app,
     bearer,
     form,
     practise_one,
@@ -20,13 +17,6 @@ from tests.isolation.webapp import (
 )
 
 CSV_BANK = b"question,answer,topic\nWhy do quokkas smile?,Their jaw.,Quokka studies\n"
-
-
-@pytest.fixture
-def app(url: str) -> Any:
-    made = accounts_app(url)
-    yield made
-    made.state.ctx.close()
 
 
 def test_only_admins_import_banks(app: Any) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from prepdeck.scheduling import CardState, Rating, utcnow
@@ -101,6 +101,13 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _users_practice(user: int, sid: str) -> Select[Any]:
+    """Practice session ``sid`` if it is ``user``'s (no row for anyone else's)."""
+    return select(practice_states).where(
+        practice_states.c.id == sid, practice_states.c.user_id == user
+    )
+
+
 def _state(row: Any) -> PracticeState:
     return PracticeState(
         sid=row.id,
@@ -163,11 +170,7 @@ class WebStateQueries(StoreBase):
 
     def practice_state(self, user: int, sid: str) -> PracticeState | None:
         with self._begin() as conn:
-            row = conn.execute(
-                select(practice_states).where(
-                    practice_states.c.id == sid, practice_states.c.user_id == user
-                )
-            ).first()
+            row = conn.execute(_users_practice(user, sid)).first()
         return None if row is None else _state(row)
 
     def practice_with_card(
@@ -175,11 +178,7 @@ class WebStateQueries(StoreBase):
     ) -> tuple[PracticeState, CardView | None] | None:
         """The session and the card it shows (one transaction): what a card page needs."""
         with self._begin() as conn:
-            row = conn.execute(
-                select(practice_states).where(
-                    practice_states.c.id == sid, practice_states.c.user_id == user
-                )
-            ).first()
+            row = conn.execute(_users_practice(user, sid)).first()
             if row is None:
                 return None
             state = _state(row)

@@ -5,12 +5,14 @@ Usage: python bench/server.py [--learners 200] [--seconds 20] [--workers 4] [--r
 Makes a throwaway PostgreSQL cluster of its own (initdb in a temporary folder, a free port,
 never the shared server on 5432), migrates it and loads the bundled bank, creates one account
 and one API token per learner, and starts ``prepdeck serve --workers N`` on it with accounts on.
-Then each simulated learner (asyncio + httpx, its own keep-alive connection and token) practises
-as fast as the server lets it for ``--seconds``: ask for the current card
-(``GET /api/practice/{sid}``, the *next-card* request), rate it (``POST .../rate`` with a fresh
-``Idempotency-Key``, the *rate* request), and so on; a finished session is followed by a new
-one. A rating that fails (503 while the database is down, a dropped connection, a timeout) is
-sent again with the same key until it is acknowledged or the run is over.
+Then each simulated learner (asyncio, its own keep-alive connection and token) practises as
+fast as the server lets it for ``--seconds``, the way the API's client does: start a session
+(``POST /api/practice`` answers with its first card), then rate the card shown (``POST
+.../rate`` with a fresh ``Idempotency-Key``; the answer saves the rating and carries the next
+card), and so on; a finished session is followed by a new one. So one request is one review,
+and its latency includes finding the next card. A rating that fails (503 while the database
+is down, a dropped connection, a timeout) is sent again with the same key until it is
+acknowledged or the run is over.
 
 ``--restart-postgres`` stops the cluster in the middle of the run for ``--outage-seconds`` and
 starts it again; the server is not touched and must recover by itself.
@@ -19,7 +21,7 @@ Afterwards every review a client saw acknowledged (the API returns its id) is ch
 the review log: present, of that learner, and once; and the log holds no rating that is not
 tied to one request key (which would be a rating saved twice).
 
-Prints a table: acknowledged reviews/s, p50/p99 latency of the rate and next-card requests,
+Prints a table: acknowledged reviews/s, p50/p99 latency of the rating and session-start requests,
 errors by kind, and the check. Only 127.0.0.1 is contacted.
 """
 
@@ -29,6 +31,7 @@ import argparse
 import asyncio
 import contextlib
 import glob
+import json
 import os
 import pwd
 import random
@@ -44,6 +47,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -195,7 +199,7 @@ def postgres_pids(cluster: Cluster) -> list[int]:
 @dataclass
 class Tally:
     rate_ms: list[float] = field(default_factory=list)
-    next_ms: list[float] = field(default_factory=list)
+    start_ms: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     #: (user, review id) of every rating acknowledged to a client
     acknowledged: list[tuple[int, int]] = field(default_factory=list)
@@ -205,26 +209,84 @@ class Tally:
     last_error: float | None = None
 
 
-def _kind(exc: Exception) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "timeout"
-    if isinstance(exc, httpx.TransportError):
-        return "connection"
-    return type(exc).__name__
+class HttpError(Exception):
+    """A request that got no answer (refused, dropped, timed out); its kind names it."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, the lean way.
+
+    The load generator shares the server's two cores, so each request must cost it little:
+    a request is one write of prepared bytes and a read of the status, headers and a
+    Content-Length body (what uvicorn sends), about a tenth of an httpx request's CPU.
+    """
+
+    def __init__(self, host: str, port: int, token: str, timeout: float) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.head = f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, body: object, headers: str = ""
+    ) -> tuple[int, Any]:
+        data = json.dumps(body).encode()
+        raw = (
+            f"{method} {path} HTTP/1.1\r\n{self.head}{headers}"
+            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+        ).encode() + data
+        try:
+            async with asyncio.timeout(self.timeout):
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                assert self.reader is not None
+                self.writer.write(raw)
+                head = await self.reader.readuntil(b"\r\n\r\n")
+                status, length, close = _parse_head(head)
+                payload = await self.reader.readexactly(length)
+        except TimeoutError:
+            self.close()
+            raise HttpError("timeout") from None
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+            self.close()
+            raise HttpError("connection") from None
+        if close:
+            self.close()
+        return status, json.loads(payload) if payload else None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def _parse_head(head: bytes) -> tuple[int, int, bool]:
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length, close = 0, False
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name = name.lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "connection" and value.strip().lower() == "close":
+            close = True
+    return status, length, close
 
 
 class Learner:
-    def __init__(self, user: int, token: str, base: str, tally: Tally, seed: int) -> None:
+    """Practises like the API's client would: start a session (its first card comes back),
+    then rate card after card, each rating's answer carrying the next card."""
+
+    def __init__(self, user: int, token: str, port: int, tally: Tally, seed: int) -> None:
         self.user = user
         self.tally = tally
         self.random = random.Random(seed)
-        self.client = httpx.AsyncClient(
-            base_url=base,
-            headers={"authorization": f"Bearer {token}"},
-            timeout=httpx.Timeout(10.0),
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-        )
-        self.sid = ""
+        self.http = Connection(HOST, port, token, timeout=10.0)
 
     def _error(self, kind: str) -> None:
         now = time.monotonic()
@@ -232,65 +294,62 @@ class Learner:
         self.tally.first_error = self.tally.first_error or now
         self.tally.last_error = now
 
-    async def _send(self, method: str, url: str, **kwargs: object) -> httpx.Response | None:
+    async def _send(
+        self, method: str, path: str, body: object, headers: str = ""
+    ) -> tuple[int, Any] | None:
         try:
-            response = await self.client.request(method, url, **kwargs)  # type: ignore[arg-type]
-        except httpx.HTTPError as exc:
-            self._error(_kind(exc))
+            status, answer = await self.http.request(method, path, body, headers)
+        except HttpError as exc:
+            self._error(exc.kind)
             return None
-        if response.status_code >= 400:
-            self._error(str(response.status_code))
-        return response
+        if status >= 400:
+            self._error(str(status))
+        return status, answer
 
     async def run(self, until: float, measure_from: float) -> None:
-        async with self.client:
+        step: dict[str, Any] | None = None  # the card in front of the learner
+        try:
             while time.monotonic() < until:
-                if not self.sid:
-                    started = await self._send("POST", "/api/practice", json={"limit": 50})
-                    if started is None or started.status_code != 201:
+                if step is None or step.get("done"):
+                    t0 = time.monotonic()
+                    started = await self._send("POST", "/api/practice", {"limit": 50})
+                    if started is None or started[0] != 201:
                         await asyncio.sleep(0.5)
                         continue
-                    self.sid = started.json()["session"]
+                    if t0 >= measure_from:
+                        self.tally.start_ms.append((time.monotonic() - t0) * 1000)
+                    step = started[1]
                     self.tally.sessions += 1
-                t0 = time.monotonic()
-                step = await self._send("GET", f"/api/practice/{self.sid}")
-                if step is None or step.status_code != 200:
-                    if step is not None and step.status_code == 404:
-                        self.sid = ""
-                    await asyncio.sleep(0.2)
                     continue
-                if t0 >= measure_from:
-                    self.tally.next_ms.append((time.monotonic() - t0) * 1000)
-                body = step.json()
-                if body.get("done"):
-                    self.sid = ""
-                    continue
-                await self._rate(body["card"]["item_pk"], until + 30, measure_from)
+                step = await self._rate(step, until + 30, measure_from)
+        finally:
+            self.http.close()
 
-    async def _rate(self, item_pk: int, give_up: float, measure_from: float) -> None:
-        """Rate until acknowledged (same key on every try) or the run is well over."""
+    async def _rate(
+        self, step: dict[str, Any], give_up: float, measure_from: float
+    ) -> dict[str, Any] | None:
+        """Rate until acknowledged (same key on every try) or the run is well over; the next
+        step, or None to start afresh."""
         key = secrets.token_urlsafe(16)
         rating = self.random.choices(RATINGS, RATING_WEIGHTS)[0]
+        path = f"/api/practice/{step['session']}/rate"
+        body = {"item_pk": step["card"]["item_pk"], "rating": rating}
         first = True
         while time.monotonic() < give_up:
             t0 = time.monotonic()
-            response = await self._send(
-                "POST",
-                f"/api/practice/{self.sid}/rate",
-                json={"item_pk": item_pk, "rating": rating},
-                headers={"idempotency-key": key},
-            )
-            if response is not None and response.status_code == 200:
+            answer = await self._send("POST", path, body, f"Idempotency-Key: {key}\r\n")
+            if answer is not None and answer[0] == 200:
                 if first and t0 >= measure_from:
                     self.tally.rate_ms.append((time.monotonic() - t0) * 1000)
-                saved = response.json()["saved"]
+                saved = answer[1]["saved"]
                 self.tally.acknowledged.append((self.user, int(saved["review_id"])))
                 self.tally.replayed += bool(saved["replayed"])
-                return
-            if response is not None and response.status_code in (404, 409):
-                return  # not retryable: the session moved on (counted as an error)
+                return dict(answer[1]["next"])
+            if answer is not None and answer[0] in (404, 409):
+                return None  # not retryable: the session moved on (counted as an error)
             first = False
             await asyncio.sleep(0.5)
+        return None
 
 
 Sample = Callable[[], tuple[float, float, float]]
@@ -306,7 +365,7 @@ async def _cpu_window(sample: Sample, warmup: float, seconds: float) -> tuple[fl
 
 async def drive(
     learners: list[tuple[int, str]],
-    base: str,
+    port: int,
     seconds: float,
     outage: tuple[Cluster, float] | None,
     sample: Sample,
@@ -315,7 +374,7 @@ async def drive(
     start = time.monotonic()
     warmup = min(2.0, seconds / 10)
     until = start + warmup + seconds
-    crowd = [Learner(u, t, base, tally, n) for n, (u, t) in enumerate(learners)]
+    crowd = [Learner(u, t, port, tally, n) for n, (u, t) in enumerate(learners)]
     tasks = [asyncio.create_task(learner.run(until, start + warmup)) for learner in crowd]
     cpu = asyncio.create_task(_cpu_window(sample, warmup, seconds))
     marks: dict[str, float] = {}
@@ -399,8 +458,8 @@ def report(
             f"{percentile(tally.rate_ms, 0.5):.1f} / {percentile(tally.rate_ms, 0.99):.1f}",
         ),
         (
-            "next card p50 / p99 (ms)",
-            f"{percentile(tally.next_ms, 0.5):.1f} / {percentile(tally.next_ms, 0.99):.1f}",
+            "session start p50 / p99 (ms)",
+            f"{percentile(tally.start_ms, 0.5):.1f} / {percentile(tally.start_ms, 0.99):.1f}",
         ),
         (
             "CPU ms per review: server / PostgreSQL / load generator",
@@ -439,6 +498,15 @@ def report(
         print(f"| {name.ljust(width)} | {value} |")
 
 
+def _run(coro: Any) -> Any:
+    """``asyncio.run``, on uvloop when it is installed (the server uses it too)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=200, help="simulated learners (200)")
@@ -474,9 +542,7 @@ def main() -> None:
                     time.process_time(),
                 )
 
-            tally, cpu, marks = asyncio.run(
-                drive(learners, f"http://{HOST}:{port}", args.seconds, outage, sample)
-            )
+            tally, cpu, marks = _run(drive(learners, port, args.seconds, outage, sample))
         checked = check(cluster.url, tally)
         report(args, tally, checked, marks, cpu)
         if not checked.ok:

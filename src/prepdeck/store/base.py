@@ -18,8 +18,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from prepdeck.errors import Location
 from prepdeck.store import engine as engines
 
-#: The transaction :meth:`StoreBase.reading` opened in this thread (or task), with its store.
-_READING: ContextVar[tuple[StoreBase, Connection] | None] = ContextVar("_READING", default=None)
+#: The transaction :meth:`StoreBase.transaction` opened in this thread (or task), with its store.
+_SHARED: ContextVar[tuple[StoreBase, Connection] | None] = ContextVar("_SHARED", default=None)
 
 
 class StoreBase:
@@ -32,34 +32,41 @@ class StoreBase:
     def close(self) -> None:
         self.engine.dispose()
 
+    def _shared(self) -> bool:
+        """Whether ``_begin`` joins a :meth:`transaction` block's transaction."""
+        shared = _SHARED.get()
+        return shared is not None and shared[0] is self
+
     def _begin(self) -> Any:
-        shared = _READING.get()
+        shared = _SHARED.get()
         if shared is not None and shared[0] is self:
             return _Joined(shared[1])
         return _Transaction(self)
 
     @contextmanager
-    def reading(self) -> Iterator[None]:
-        """Run the store's queries inside the block in one transaction (one connection).
+    def transaction(self) -> Iterator[None]:
+        """Run the store's calls inside the block in one transaction (one connection).
 
-        For a run of reads (a practice queue is three queries), so they cost one checkout
-        of a pooled connection, one BEGIN and one COMMIT instead of three. Writes inside
-        the block are fine too, but a failed statement (an IntegrityError) would abort the
-        whole transaction on PostgreSQL, so blocks that expect one are not to use this.
+        A run of reads (a practice queue is three queries) costs one checkout of a pooled
+        connection, one BEGIN and one COMMIT instead of three; a run of writes (a rating, then
+        the next card shown) is all or nothing. An exception leaving the block rolls the whole
+        transaction back, so calls inside never catch a database error and go on (after a
+        failed statement PostgreSQL refuses every other one in the transaction): a conflict
+        is raised out of the block and the caller retries the whole block.
         """
-        if _READING.get() is not None:
+        if _SHARED.get() is not None:
             yield
             return
         with self._begin() as conn:
-            token = _READING.set((self, conn))
+            token = _SHARED.set((self, conn))
             try:
                 yield
             finally:
-                _READING.reset(token)
+                _SHARED.reset(token)
 
 
 class _Joined:
-    """``with store._begin() as conn`` inside :meth:`StoreBase.reading`: its connection."""
+    """``with store._begin() as conn`` inside :meth:`StoreBase.transaction`: its connection."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn

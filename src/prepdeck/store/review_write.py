@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.sql.dml import Insert
 
 from prepdeck.scheduling import NEW_CARD, CardPhase, CardState
 from prepdeck.storage import CardView, ConcurrentUpdate, ReviewInput
@@ -23,23 +25,25 @@ def write_review(
     """Log a rating on ``conn`` and apply ``new_state`` (None: cram, the card is not touched).
 
     Returns the review id. Raises :class:`ConcurrentUpdate` when the card changed since ``view``
-    was read, and IntegrityError when another transaction created the card first.
+    was read or another transaction created it first.
     """
     before = view.state
     card_id = view.card_id
     if card_id is None:
         state = new_state or NEW_CARD
-        card_id = _new_id(
-            conn.execute(
-                insert(cards).values(
-                    user_id=user,
-                    item_id=view.item_pk,
-                    suspended=False,
-                    version=1,
-                    **state_columns(state),
-                )
+        card_id = conn.execute(
+            insert_unless_exists(conn, cards)
+            .values(
+                user_id=user,
+                item_id=view.item_pk,
+                suspended=False,
+                version=1,
+                **state_columns(state),
             )
-        )
+            .returning(cards.c.id)
+        ).scalar()
+        if card_id is None:
+            raise ConcurrentUpdate("the card was created in another session")
     elif new_state is not None:
         changed = conn.execute(
             update(cards)
@@ -48,14 +52,16 @@ def write_review(
         ).rowcount
         if changed != 1:
             raise ConcurrentUpdate("the card changed in another session")
-    version_id = conn.execute(
+    # the item's current version, looked up by the insert itself (one statement less)
+    version_id = (
         select(item_versions.c.id)
         .join(items, items.c.id == item_versions.c.item_id)
         .where(
             item_versions.c.item_id == view.item_pk,
             item_versions.c.content_hash == items.c.content_hash,
         )
-    ).scalar()
+        .scalar_subquery()
+    )
     result = conn.execute(
         insert(reviews).values(
             user_id=user,
@@ -76,6 +82,15 @@ def write_review(
         )
     )
     return _new_id(result)
+
+
+def insert_unless_exists(conn: Connection, table: Table) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` on ``conn``'s database: a row that would break a
+    unique constraint is skipped (rowcount 0) instead of failing the statement, which on
+    PostgreSQL would abort the whole transaction."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def _new_id(result: CursorResult[Any]) -> int:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from prepdeck.scheduling import CardState, Rating, utcnow
 from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.base import StoreBase
-from prepdeck.store.review_write import write_review
+from prepdeck.store.review_write import insert_unless_exists, write_review
 from prepdeck.store.rows import VIEW_COLUMNS, to_view, undone_review_ids
 from prepdeck.store.tables import (
     banks,
@@ -200,11 +200,13 @@ class WebStateQueries(StoreBase):
         """Apply ``values`` if the session is still at ``state.version``; else StaleState.
 
         ``durable=False``: on PostgreSQL the commit does not wait for the disk, for changes a
-        crash may lose harmlessly (which card is shown is worked out again from the cards).
+        crash may lose harmlessly (which card is shown is worked out again from the cards);
+        never inside a shared :meth:`transaction`, whose other writes (a rating) must last.
         """
         table = practice_states
+        lasting = durable or self._shared()
         with self._begin() as conn:
-            if not durable and conn.dialect.name == "postgresql":
+            if not lasting and conn.dialect.name == "postgresql":
                 conn.execute(text("SET LOCAL synchronous_commit = off"))
             changed = conn.execute(
                 update(table)
@@ -270,7 +272,7 @@ class WebStateQueries(StoreBase):
         try:
             with self._begin() as conn:
                 # the session row first: a second writer waits here, then finds a new version
-                changed = conn.execute(
+                row = conn.execute(
                     update(table)
                     .where(
                         table.c.id == state.sid,
@@ -288,13 +290,15 @@ class WebStateQueries(StoreBase):
                         proposed_rating=None,
                         remaining=state.remaining if remaining is None else remaining,
                     )
-                ).rowcount
-                if changed != 1:
+                    .returning(*table.c)
+                ).first()
+                if row is None:
                     raise StaleState(state.sid)
                 review_id = write_review(conn, state.user, view, new_state, review)
                 if request_key is not None:
-                    conn.execute(
-                        insert(rate_requests).values(
+                    kept = conn.execute(
+                        insert_unless_exists(conn, rate_requests)
+                        .values(
                             user_id=state.user,
                             request_key=request_key,
                             practice_id=state.sid,
@@ -303,12 +307,12 @@ class WebStateQueries(StoreBase):
                             rating=int(review.rating),
                             created_at=review.reviewed_at,
                         )
-                    )
-                row = conn.execute(select(table).where(table.c.id == state.sid)).one()
+                        .returning(rate_requests.c.review_id)
+                    ).first()
+                    if kept is None:  # raised out of the transaction: the rating is rolled back
+                        raise DuplicateRequest(request_key)
         except IntegrityError:
-            if request_key is not None and self.rated_request(state.user, request_key):
-                raise DuplicateRequest(request_key) from None
-            raise ConcurrentUpdate("the card was created in another session") from None
+            raise ConcurrentUpdate("the card or the session changed meanwhile") from None
         return review_id, _state(row)
 
     def rated_request(self, user: int, request_key: str) -> RatedRequest | None:

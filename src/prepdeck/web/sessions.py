@@ -105,7 +105,7 @@ def _load(ctx: Context, sid: str) -> tuple[PracticeState, CardView | None]:
 
 
 def _queue(ctx: Context, state: PracticeState, peek: bool) -> list[CardView]:
-    with ctx.store.reading():  # the queue's queries (day counts, due, new) in one transaction
+    with ctx.store.transaction():  # the queue's queries (day counts, due, new) together
         return session_queue(
             ctx.store,
             ctx.settings,
@@ -128,7 +128,7 @@ def _advance(ctx: Context, state: PracticeState) -> tuple[PracticeState, CardVie
     """
     for _attempt in range(STALE_RETRIES):
         try:
-            with ctx.store.reading():  # the queue and the card shown: one transaction
+            with ctx.store.transaction():  # the queue and the card shown: one transaction
                 queue = _queue(ctx, state, peek=True)
                 if queue:
                     shown = ctx.store.show_card(state, queue[0].item_pk, max(state.remaining, 1))
@@ -325,51 +325,59 @@ def rate(
     typed: str | None = None,
     request_key: str | None = None,
 ) -> RateData:
-    """Save a rating for the current card (one transaction) and move to the next one.
+    """Save a rating for the current card and move to the next one, in one transaction.
 
     With ``request_key``, a repeat of the same request (a retry after a lost answer) saves
-    nothing and answers with the first rating's review id.
+    nothing and answers with the first rating's review id. A conflict rolls the transaction
+    back: a card changed in another session is rated again from its new state.
     """
-    try:
-        state, view = _shown(ctx, sid, item_pk)
-    except Conflict:  # the card moved on: maybe this very request was saved before
-        if request_key is not None and (done := ctx.store.rated_request(ctx.user, request_key)):
-            return _replay(ctx, sid, done)
-        raise
-    now = utcnow()
-    shown_for = (now - state.shown_at) if state.shown_at is not None else None
-    graded = state.grade is not None
-    new_state = None
     for _attempt in range(MAX_RETRIES):
-        new_state = None if state.cram else ctx.scheduler.review(view.state, rating, now)
-        review = ReviewInput(
-            rating,
-            now,
-            None if shown_for is None else max(int(shown_for.total_seconds() * 1000), 0),
-            state.typed if graded else (typed or None),
-            state.grade,
-            state.proposed,
-            state.session_id,
-        )
-        again_soon = new_state is not None and (
-            new_state.due is None or new_state.due <= now + LEARN_AHEAD
-        )
-        remaining = max(state.remaining - 1 + int(again_soon), 0)
         try:
-            review_id, state = ctx.store.rate_practice(
-                state, view, new_state, review, request_key, remaining
-            )
-            break
+            with ctx.store.transaction():  # read, rate, show the next card: all or nothing
+                return _rate_once(ctx, sid, item_pk, rating, typed, request_key)
         except ConcurrentUpdate:  # the card changed in another session: rate its new state
-            view = ctx.store.card(ctx.user, view.item_pk)
-        except (StaleState, DuplicateRequest):
+            continue
+        except (Conflict, StaleState, DuplicateRequest) as exc:
+            # the card moved on, or the key was used: maybe this very request was saved before
             if request_key is not None and (done := ctx.store.rated_request(ctx.user, request_key)):
                 return _replay(ctx, sid, done)
+            if isinstance(exc, Conflict):
+                raise
             raise Conflict(
                 "this card was already rated (another tab or a double click); reload"
             ) from None
-    else:
-        raise Conflict(f"card {view.item.id} kept changing in another session; try again")
+    raise Conflict(f"item {item_pk} kept changing in another session; try again")
+
+
+def _rate_once(
+    ctx: Context,
+    sid: str,
+    item_pk: int,
+    rating: Rating,
+    typed: str | None,
+    request_key: str | None,
+) -> RateData:
+    state, view = _shown(ctx, sid, item_pk)
+    now = utcnow()
+    shown_for = (now - state.shown_at) if state.shown_at is not None else None
+    graded = state.grade is not None
+    new_state = None if state.cram else ctx.scheduler.review(view.state, rating, now)
+    review = ReviewInput(
+        rating,
+        now,
+        None if shown_for is None else max(int(shown_for.total_seconds() * 1000), 0),
+        state.typed if graded else (typed or None),
+        state.grade,
+        state.proposed,
+        state.session_id,
+    )
+    again_soon = new_state is not None and (
+        new_state.due is None or new_state.due <= now + LEARN_AHEAD
+    )
+    remaining = max(state.remaining - 1 + int(again_soon), 0)
+    review_id, state = ctx.store.rate_practice(
+        state, view, new_state, review, request_key, remaining
+    )
     interval = None
     if new_state is not None and new_state.due is not None and new_state.last_review is not None:
         interval = new_state.due - new_state.last_review

@@ -51,6 +51,14 @@ def _ready(card: CardView, now: datetime) -> bool:
     )
 
 
+def _all_learning_later(due: list[CardView], now: datetime) -> bool:
+    """Whether every card of ``due`` is a learning card due after ``now``."""
+    return all(
+        c.state.phase is not CardPhase.REVIEW and c.state.due is not None and c.state.due > now
+        for c in due
+    )
+
+
 def _may_hide_first(due: list[CardView], now: datetime, review_room: int) -> bool:
     """Whether the first card of the queue may lie beyond ``due``, the earliest due cards.
 
@@ -96,7 +104,12 @@ def session_queue(
     fetch = min(room, PEEK_DUE) if peek else room
     due = store.due_cards(user, end, flt, fetch)
     if peek and len(due) == fetch < room and _may_hide_first(due, now, review_room):
-        due = store.due_cards(user, end, flt, room)
+        if _all_learning_later(due, now):
+            # by due date, nothing cut off is ready either: only a review may come first
+            more = store.due_cards(user, end, flt, 1, reviews_only=True) if review_room else []
+            due = due + more
+        else:
+            due = store.due_cards(user, end, flt, room)
     learning = [c for c in due if c.state.phase is not CardPhase.REVIEW]
     reviews = [c for c in due if c.state.phase is CardPhase.REVIEW][:review_room]
     ready = [c for c in learning if c.state.due is None or c.state.due <= now]

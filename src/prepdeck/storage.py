@@ -160,8 +160,17 @@ class Store(Protocol):
     def bank_fingerprint(self, name: str) -> str | None: ...
 
     def due_cards(
-        self, user: int, until: datetime, flt: QueueFilter, limit: int
-    ) -> list[CardView]: ...
+        self,
+        user: int,
+        until: datetime,
+        flt: QueueFilter,
+        limit: int,
+        *,
+        reviews_only: bool = False,
+    ) -> list[CardView]:
+        """Cards due by ``until`` (learning and review; only review ones with
+        ``reviews_only``), earliest due first."""
+        ...
 
     def new_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]: ...
 

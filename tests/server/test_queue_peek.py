@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from prepdeck.practice import PEEK_DUE, session_queue
-from prepdeck.scheduling import Rating, Scheduler
+from prepdeck.scheduling import CardPhase, CardState, Rating, Scheduler
 from prepdeck.settings import Settings
 from prepdeck.storage import QueueFilter, ReviewInput
 from prepdeck.store import SqlStore
@@ -44,3 +44,25 @@ def test_peek_finds_the_first_card_of_the_whole_queue(tmp_path: Path) -> None:
         now += timedelta(minutes=chooser.choice((0.5, 1, 2, 5, 11, 30, 600, 3000)))
     store.close()
     assert checked > 80  # many steps had more due cards than a peek reads at first
+
+
+def test_a_review_due_later_today_comes_before_learning_cards_not_ready(tmp_path: Path) -> None:
+    """More learning cards than a peek reads, none ready yet, and one review due in an hour:
+    the review is first (today's reviews come before learning cards still waiting), and the
+    peek finds it with a reviews-only look beyond the cards it read."""
+    store = SqlStore.open(f"sqlite:///{tmp_path / 'peek.sqlite3'}")
+    settings = Settings(new_per_day=1000, reviews_per_day=1000, fuzz=False)
+    user = store.user_id("peek")
+    store.sync_bank("bank", "bank", [_item(n) for n in range(30)])
+    views = session_queue(store, settings, user, QueueFilter(), now=T0)
+    learning = CardState(CardPhase.LEARNING, 0, 1.0, 5.0, T0 + timedelta(minutes=10), T0, 1, 0)
+    for view in views[: PEEK_DUE + 3]:
+        store.record_review(user, view, learning, ReviewInput(Rating.AGAIN, T0))
+    review = CardState(CardPhase.REVIEW, None, 3.0, 5.0, T0 + timedelta(hours=1), T0, 3, 0)
+    target = views[PEEK_DUE + 3]
+    store.record_review(user, target, review, ReviewInput(Rating.GOOD, T0))
+    full = session_queue(store, settings, user, QueueFilter(), now=T0)
+    peek = session_queue(store, settings, user, QueueFilter(), now=T0, peek=True)
+    store.close()
+    assert full[0].item_pk == target.item_pk
+    assert [c.item_pk for c in peek] == [target.item_pk]

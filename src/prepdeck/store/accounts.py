@@ -7,9 +7,10 @@ write lock when a transaction begins, and no other request should wait on a hash
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, or_, select, update
+from sqlalchemy import Row, Select, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
@@ -107,25 +108,15 @@ class AccountQueries(StoreBase):
         :meth:`verify_api_token` and :meth:`session_user`.
         """
         now = utcnow()
-        profile = (*_ACCOUNT_COLUMNS, users.c.settings, users.c.parameters)
-        live: ColumnElement[bool]
         if token is not None:
-            table, seen = api_tokens, api_tokens.c.last_used_at
-            live = api_tokens.c.revoked_at.is_(None)
-            digest = secret_hash(token)
+            kind, digest = "token", secret_hash(token)
         elif cookie is not None:
-            table, seen = auth_sessions, auth_sessions.c.last_seen_at
-            live = auth_sessions.c.expires_at > now
-            digest = secret_hash(cookie)
+            kind, digest = "cookie", secret_hash(cookie)
         else:
             return None
-        query = (
-            select(*profile, table.c.id.label("credential_id"), seen.label("seen_at"))
-            .select_from(table.join(users, users.c.id == table.c.user_id))
-            .where(table.c.token_hash == digest, live, users.c.disabled.is_(False))
-        )
+        table, seen = _CREDENTIALS[kind]
         with self._begin() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_profile_query(kind), {"digest": digest, "now": now}).first()
             if row is None:
                 return None
             if row.seen_at is None or now - row.seen_at >= TOUCH_EVERY:
@@ -442,3 +433,29 @@ def _insert_account(conn: Connection, name: str, password_hash: str | None, role
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+#: Where each kind of credential lives, and its last-used column.
+_CREDENTIALS = {
+    "token": (api_tokens, api_tokens.c.last_used_at),
+    "cookie": (auth_sessions, auth_sessions.c.last_seen_at),
+}
+
+
+@lru_cache(maxsize=2)
+def _profile_query(kind: str) -> Select[Any]:
+    """The enabled user (with settings and parameters) whose live credential hashes to
+    ``:digest`` (``:now`` is when a session cookie must outlive). Built once per kind: it runs
+    on every request."""
+    table, seen = _CREDENTIALS[kind]
+    live: ColumnElement[bool] = (
+        api_tokens.c.revoked_at.is_(None)
+        if kind == "token"
+        else auth_sessions.c.expires_at > bindparam("now")
+    )
+    profile = (*_ACCOUNT_COLUMNS, users.c.settings, users.c.parameters)
+    return (
+        select(*profile, table.c.id.label("credential_id"), seen.label("seen_at"))
+        .select_from(table.join(users, users.c.id == table.c.user_id))
+        .where(table.c.token_hash == bindparam("digest"), live, users.c.disabled.is_(False))
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Select,
     and_,
+    bindparam,
     case,
     func,
     insert,
@@ -138,8 +139,16 @@ class SqlStore(
     def _cards_query(self, user: int) -> Select[Any]:
         return _cards_query(user)
 
-    def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
-        query = _due_query(user, until, flt, limit)
+    def due_cards(
+        self,
+        user: int,
+        until: datetime,
+        flt: QueueFilter,
+        limit: int,
+        *,
+        reviews_only: bool = False,
+    ) -> list[CardView]:
+        query = _due_query(user, until, flt, limit, reviews_only)
         with self._begin() as conn:
             return [to_view(r) for r in conn.execute(query).mappings()]
 
@@ -225,20 +234,8 @@ class SqlStore(
         return self.card(user, item_pk)
 
     def day_counts(self, user: int, since: datetime) -> DayCounts:
-        sign = case((reviews.c.kind == "undo", -1), else_=1)
-        query = select(
-            func.coalesce(func.sum(case((reviews.c.was_new.is_(True), sign), else_=0)), 0),
-            func.coalesce(func.sum(case((reviews.c.was_new.is_(False), sign), else_=0)), 0),
-        ).where(
-            reviews.c.user_id == user,
-            reviews.c.reviewed_at >= since,
-            or_(
-                reviews.c.kind == "review",
-                and_(reviews.c.kind == "undo", reviews.c.phase_before.is_not(None)),
-            ),
-        )
         with self._begin() as conn:
-            new_done, reviews_done = conn.execute(query).one()
+            new_done, reviews_done = conn.execute(_DAY_COUNTS, {"user": user, "since": since}).one()
         return DayCounts(int(new_done), int(reviews_done))
 
     def topic_status(self, user: int, now: datetime, until: datetime) -> list[TopicStatus]:
@@ -377,10 +374,28 @@ def _cards_query(user: int) -> Select[Any]:
     )
 
 
+#: New cards and reviews ``:user`` did since ``:since`` (undos counted back); every practice
+#: step runs it, so it is built once.
+_SIGN = case((reviews.c.kind == "undo", -1), else_=1)
+_DAY_COUNTS = select(
+    func.coalesce(func.sum(case((reviews.c.was_new.is_(True), _SIGN), else_=0)), 0),
+    func.coalesce(func.sum(case((reviews.c.was_new.is_(False), _SIGN), else_=0)), 0),
+).where(
+    reviews.c.user_id == bindparam("user"),
+    reviews.c.reviewed_at >= bindparam("since"),
+    or_(
+        reviews.c.kind == "review",
+        and_(reviews.c.kind == "undo", reviews.c.phase_before.is_not(None)),
+    ),
+)
+
+
 # The practice queue's statements are kept per user, filter and limit: building one (and its
 # cache key, which SQLAlchemy memoises on the statement object) costs more CPU than running it.
 @lru_cache(maxsize=2048)
-def _due_query(user: int, until: datetime, flt: QueueFilter, limit: int) -> Select[Any]:
+def _due_query(
+    user: int, until: datetime, flt: QueueFilter, limit: int, reviews_only: bool
+) -> Select[Any]:
     joined = cards.join(items, items.c.id == cards.c.item_id).join(
         banks, banks.c.id == items.c.bank_id
     )
@@ -391,7 +406,11 @@ def _due_query(user: int, until: datetime, flt: QueueFilter, limit: int) -> Sele
             cards.c.user_id == user,
             cards.c.suspended.is_(False),
             cards.c.due <= until,
-            cards.c.phase != int(CardPhase.NEW),
+            (
+                cards.c.phase == int(CardPhase.REVIEW)
+                if reviews_only
+                else cards.c.phase != int(CardPhase.NEW)
+            ),
             items.c.active.is_(True),
             bank_visible_to(user),
         )

@@ -13,9 +13,22 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Update,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from prepdeck.scheduling import CardState, Rating, utcnow
@@ -101,10 +114,57 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _users_practice(user: int, sid: str) -> Select[Any]:
-    """Practice session ``sid`` if it is ``user``'s (no row for anyone else's)."""
-    return select(practice_states).where(
-        practice_states.c.id == sid, practice_states.c.user_id == user
+# The statements a practice step runs are built once, with bound parameters: building one
+# (and its cache key) per call costs more CPU than running it.
+#: Practice session ``:sid`` if it is ``:user``'s (no row for anyone else's).
+_USERS_PRACTICE = select(practice_states).where(
+    practice_states.c.id == bindparam("sid"), practice_states.c.user_id == bindparam("user")
+)
+#: The card of item ``:item_pk`` as ``:user`` sees it (their card, if they have one).
+_SHOWN_CARD = (
+    select(*VIEW_COLUMNS)
+    .select_from(
+        items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
+            cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == bindparam("user"))
+        )
+    )
+    .where(items.c.id == bindparam("item_pk"))
+)
+#: The session row at version ``:version`` moved on by one rating (see rate_practice).
+_RATED = (
+    update(practice_states)
+    .where(
+        practice_states.c.id == bindparam("sid"),
+        practice_states.c.user_id == bindparam("user"),
+        practice_states.c.version == bindparam("version"),
+    )
+    .values(
+        version=practice_states.c.version + 1,
+        reviewed=practice_states.c.reviewed + 1,
+        again=practice_states.c.again + bindparam("again_add"),
+        next_due=bindparam("next_due"),
+        shown_item_id=None,
+        typed_answer=None,
+        grade=None,
+        proposed_rating=None,
+        remaining=bindparam("remaining"),
+    )
+    .returning(*practice_states.c)
+)
+
+
+@lru_cache(maxsize=16)
+def _changed(columns: tuple[str, ...]) -> Update:
+    """The session row at ``:version`` with ``columns`` set from parameters of their names."""
+    table = practice_states
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("sid"),
+            table.c.user_id == bindparam("user"),
+            table.c.version == bindparam("version"),
+        )
+        .values(version=table.c.version + 1, **{c: bindparam(f"new_{c}") for c in columns})
     )
 
 
@@ -170,7 +230,7 @@ class WebStateQueries(StoreBase):
 
     def practice_state(self, user: int, sid: str) -> PracticeState | None:
         with self._begin() as conn:
-            row = conn.execute(_users_practice(user, sid)).first()
+            row = conn.execute(_USERS_PRACTICE, {"sid": sid, "user": user}).first()
         return None if row is None else _state(row)
 
     def practice_with_card(
@@ -178,19 +238,14 @@ class WebStateQueries(StoreBase):
     ) -> tuple[PracticeState, CardView | None] | None:
         """The session and the card it shows (one transaction): what a card page needs."""
         with self._begin() as conn:
-            row = conn.execute(_users_practice(user, sid)).first()
+            row = conn.execute(_USERS_PRACTICE, {"sid": sid, "user": user}).first()
             if row is None:
                 return None
             state = _state(row)
             if state.shown_pk is None:
                 return state, None
-            joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
-                cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
-            )
             card = (
-                conn.execute(
-                    select(*VIEW_COLUMNS).select_from(joined).where(items.c.id == state.shown_pk)
-                )
+                conn.execute(_SHOWN_CARD, {"user": user, "item_pk": state.shown_pk})
                 .mappings()
                 .first()
             )
@@ -203,20 +258,13 @@ class WebStateQueries(StoreBase):
         crash may lose harmlessly (which card is shown is worked out again from the cards);
         never inside a shared :meth:`transaction`, whose other writes (a rating) must last.
         """
-        table = practice_states
         lasting = durable or self._shared()
         with self._begin() as conn:
             if not lasting and conn.dialect.name == "postgresql":
                 conn.execute(text("SET LOCAL synchronous_commit = off"))
-            changed = conn.execute(
-                update(table)
-                .where(
-                    table.c.id == state.sid,
-                    table.c.user_id == state.user,
-                    table.c.version == state.version,
-                )
-                .values(version=table.c.version + 1, **values)
-            ).rowcount
+            params = {f"new_{k}": v for k, v in values.items()}
+            params.update(sid=state.sid, user=state.user, version=state.version)
+            changed = conn.execute(_changed(tuple(sorted(values))), params).rowcount
             if changed != 1:
                 raise StaleState(state.sid)
         return replace(state, version=state.version + 1, **_fields(values))
@@ -265,7 +313,6 @@ class WebStateQueries(StoreBase):
         the card changed elsewhere (reload it and rate again), and :class:`DuplicateRequest`
         when the request key was already used (see :meth:`rated_request`).
         """
-        table = practice_states
         next_due = state.next_due
         if new_state is not None and new_state.due is not None:
             next_due = new_state.due if next_due is None else min(next_due, new_state.due)
@@ -273,41 +320,31 @@ class WebStateQueries(StoreBase):
             with self._begin() as conn:
                 # the session row first: a second writer waits here, then finds a new version
                 row = conn.execute(
-                    update(table)
-                    .where(
-                        table.c.id == state.sid,
-                        table.c.user_id == state.user,
-                        table.c.version == state.version,
-                    )
-                    .values(
-                        version=table.c.version + 1,
-                        reviewed=table.c.reviewed + 1,
-                        again=table.c.again + int(review.rating is Rating.AGAIN),
-                        next_due=next_due,
-                        shown_item_id=None,
-                        typed_answer=None,
-                        grade=None,
-                        proposed_rating=None,
-                        remaining=state.remaining if remaining is None else remaining,
-                    )
-                    .returning(*table.c)
+                    _RATED,
+                    {
+                        "sid": state.sid,
+                        "user": state.user,
+                        "version": state.version,
+                        "again_add": int(review.rating is Rating.AGAIN),
+                        "next_due": next_due,
+                        "remaining": state.remaining if remaining is None else remaining,
+                    },
                 ).first()
                 if row is None:
                     raise StaleState(state.sid)
                 review_id = write_review(conn, state.user, view, new_state, review)
                 if request_key is not None:
                     kept = conn.execute(
-                        insert_unless_exists(conn, rate_requests)
-                        .values(
-                            user_id=state.user,
-                            request_key=request_key,
-                            practice_id=state.sid,
-                            review_id=review_id,
-                            item_id=view.item_pk,
-                            rating=int(review.rating),
-                            created_at=review.reviewed_at,
-                        )
-                        .returning(rate_requests.c.review_id)
+                        insert_unless_exists(conn, rate_requests, rate_requests.c.review_id),
+                        {
+                            "user_id": state.user,
+                            "request_key": request_key,
+                            "practice_id": state.sid,
+                            "review_id": review_id,
+                            "item_id": view.item_pk,
+                            "rating": int(review.rating),
+                            "created_at": review.reviewed_at,
+                        },
                     ).first()
                     if kept is None:  # raised out of the transaction: the rating is rolled back
                         raise DuplicateRequest(request_key)

@@ -282,11 +282,15 @@ class Learner:
     """Practises like the API's client would: start a session (its first card comes back),
     then rate card after card, each rating's answer carrying the next card."""
 
-    def __init__(self, user: int, token: str, port: int, tally: Tally, seed: int) -> None:
+    def __init__(
+        self, user: int, token: str, port: int, tally: Tally, seed: int, every: float
+    ) -> None:
         self.user = user
         self.tally = tally
         self.random = random.Random(seed)
         self.http = Connection(HOST, port, token, timeout=10.0)
+        #: Seconds between the starts of two ratings (0: as fast as the server answers).
+        self.every = every
 
     def _error(self, kind: str) -> None:
         now = time.monotonic()
@@ -308,8 +312,12 @@ class Learner:
 
     async def run(self, until: float, measure_from: float) -> None:
         step: dict[str, Any] | None = None  # the card in front of the learner
+        due = time.monotonic() + self.random.uniform(0, self.every)  # spread the learners out
         try:
             while time.monotonic() < until:
+                if self.every:  # a paced learner: a rating every ``every`` seconds at most
+                    await asyncio.sleep(max(due - time.monotonic(), 0))
+                    due = max(due + self.every, time.monotonic())
                 if step is None or step.get("done"):
                     t0 = time.monotonic()
                     started = await self._send("POST", "/api/practice", {"limit": 50})
@@ -367,6 +375,7 @@ async def drive(
     learners: list[tuple[int, str]],
     port: int,
     seconds: float,
+    rate: float,
     outage: tuple[Cluster, float] | None,
     sample: Sample,
 ) -> tuple[Tally, tuple[float, ...], dict[str, float]]:
@@ -374,7 +383,8 @@ async def drive(
     start = time.monotonic()
     warmup = min(2.0, seconds / 10)
     until = start + warmup + seconds
-    crowd = [Learner(u, t, port, tally, n) for n, (u, t) in enumerate(learners)]
+    every = len(learners) / rate if rate else 0.0
+    crowd = [Learner(u, t, port, tally, n, every) for n, (u, t) in enumerate(learners)]
     tasks = [asyncio.create_task(learner.run(until, start + warmup)) for learner in crowd]
     cpu = asyncio.create_task(_cpu_window(sample, warmup, seconds))
     marks: dict[str, float] = {}
@@ -451,6 +461,10 @@ def report(
     load = os.getloadavg()[0]
     rows = [
         ("learners / workers / seconds", f"{args.learners} / {args.workers} / {args.seconds:g}"),
+        (
+            "offered load (reviews/s)",
+            f"{args.rate:g} (paced learners)" if args.rate else "as fast as answered",
+        ),
         ("acknowledged reviews (measured window)", f"{measured:,}"),
         ("acknowledged reviews/s", f"{measured / args.seconds:,.1f}"),
         (
@@ -515,6 +529,14 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=4, help="server processes (4)")
     parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="pace the learners to this many reviews/s in all, to read latency at a given load "
+        "(0, the default: every learner rates as fast as the server answers, which measures "
+        "the most the server does; latency is then queueing: learners / throughput)",
+    )
+    parser.add_argument(
         "--restart-postgres",
         action="store_true",
         help="stop the bench's own PostgreSQL halfway through and start it again",
@@ -542,7 +564,7 @@ def main() -> None:
                     time.process_time(),
                 )
 
-            tally, cpu, marks = _run(drive(learners, port, args.seconds, outage, sample))
+            tally, cpu, marks = _run(drive(learners, port, args.seconds, args.rate, outage, sample))
         checked = check(cluster.url, tally)
         report(args, tally, checked, marks, cpu)
         if not checked.ok:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -79,6 +80,8 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # sync routes and the sign-in lookup run on this pool: a few threads, see the setting
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         yield
         if context is None:
             ctx.close()

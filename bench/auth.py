@@ -17,10 +17,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+from _common import percentile, time_calls
 from fastapi.testclient import TestClient
 
 from prepdeck.accounts import hash_password, verify_password
@@ -29,18 +28,8 @@ from prepdeck.store import SqlStore
 from prepdeck.web import create_app
 
 
-def _timed(call: Callable[[], object], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def _row(label: str, times: list[float]) -> str:
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    p99 = percentile(times, 0.99)
     return f"{label:<34} p50 {statistics.median(times):7.2f} ms   p99 {p99:7.2f} ms"
 
 
@@ -53,25 +42,25 @@ def main() -> None:
     url = args.database or f"sqlite:///{folder / 'bench.sqlite3'}"
 
     stored = hash_password("correct horse battery")
-    print(_row("argon2id hash", _timed(lambda: hash_password("correct horse battery"), 5)))
-    print(_row("argon2id verify", _timed(lambda: verify_password(stored, "correct horse"), 5)))
+    print(_row("argon2id hash", time_calls(lambda: hash_password("correct horse battery"), 5)))
+    print(_row("argon2id verify", time_calls(lambda: verify_password(stored, "correct horse"), 5)))
 
     store = SqlStore.open(url)
     store.create_account("bench", "correct horse battery")
     token = store.create_api_token(store.user_id("bench"), "bench")
     store.close()
     with TestClient(create_app(Settings(database_url=url, fuzz=False))) as client:
-        print(_row("accounts off", _timed(lambda: client.get("/api/settings"), args.requests)))
+        print(_row("accounts off", time_calls(lambda: client.get("/api/settings"), args.requests)))
     with TestClient(create_app(Settings(database_url=url, fuzz=False, accounts=True))) as client:
         client.get("/sign-in")
         csrf = client.cookies["prepdeck_csrf"]
         form = {"name": "bench", "password": "correct horse battery", "csrf_token": csrf}
         client.post("/sign-in", data=form, follow_redirects=False)
-        times = _timed(lambda: client.get("/api/settings"), args.requests)
+        times = time_calls(lambda: client.get("/api/settings"), args.requests)
         print(_row("accounts on, session cookie", times))
         client.cookies.clear()
         bearer = {"Authorization": f"Bearer {token}"}
-        times = _timed(lambda: client.get("/api/settings", headers=bearer), args.requests)
+        times = time_calls(lambda: client.get("/api/settings", headers=bearer), args.requests)
         print(_row("accounts on, API token", times))
 
 

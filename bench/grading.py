@@ -267,9 +267,9 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, batch, single in graders:
-        s = np.array(batch(rows))
-        r = float(np.corrcoef(s, y)[0, 1])
-        rho = float(np.corrcoef(ranks(s), ranks(y))[0, 1])
+        scores = batch(rows)
+        s = np.array(scores)
+        r, rho = correlations(scores, y)
         cold = name.startswith("prepdeck")
         ms = sorted(timings(rows, single, before=encoder.clear_cache if cold else None))
         p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]

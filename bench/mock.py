@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from _common import postgres_schema
+from _common import postgres_schema, time_calls
 
 from prepdeck.bundled import ensure_bundled
 from prepdeck.mock import MockInterviews, MockRequest, QuestionStep
@@ -37,12 +37,7 @@ ANSWER = "The variance shrinks as the sample grows; averaging independent draws 
 
 def timed(run: Callable[[], object], repeat: int) -> float:
     """Median milliseconds of ``repeat`` calls."""
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return statistics.median(time_calls(run, repeat))
 
 
 def prepare(store: SqlStore, studied: int, settings: Settings) -> MockInterviews:

@@ -18,12 +18,11 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import postgres_schema
+from _common import percentile, postgres_schema, time_calls
 from sqlalchemy import insert, select
 
 from prepdeck.errors import Location
@@ -52,11 +51,6 @@ def make_items(n: int, prefix: str = "q") -> list[Item]:
         )
         for i in range(n)
     ]
-
-
-def p(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
 
 
 def bulk_load(store: SqlStore, n_cards: int, n_reviews: int, rng: random.Random) -> int:
@@ -126,15 +120,6 @@ def bulk_load(store: SqlStore, n_cards: int, n_reviews: int, rng: random.Random)
     return user
 
 
-def time_calls(fn: Callable[[], object], n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def run(name: str, url: str, args: argparse.Namespace) -> dict[str, str]:
     rng = random.Random(1)
     store = SqlStore.open(url)
@@ -173,8 +158,8 @@ def run(name: str, url: str, args: argparse.Namespace) -> dict[str, str]:
         "backend": name,
         "load (s)": f"{load_s:.1f}",
         "next card p50 (ms)": f"{statistics.median(next_ms):.2f}",
-        "next card p95 (ms)": f"{p(next_ms, 0.95):.2f}",
-        "next card, topic filter p95 (ms)": f"{p(topic_ms, 0.95):.2f}",
+        "next card p95 (ms)": f"{percentile(next_ms, 0.95):.2f}",
+        "next card, topic filter p95 (ms)": f"{percentile(topic_ms, 0.95):.2f}",
         "ratings/s": f"{len(due) / rate_s:.0f}",
         f"sync {args.sync_items} first (s)": f"{first_s:.2f}",
         f"sync {args.sync_items} unchanged (s)": f"{resync:.2f}",

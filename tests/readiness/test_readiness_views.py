@@ -175,19 +175,26 @@ def test_status_with_a_saved_past_date_still_shows_the_rest(
     assert "prepdeck status" in shown.output and "is in the past" in shown.output
 
 
+def _learn_easily(store: SqlStore, count: int) -> int:
+    """``count`` new cards of the local user rated Easy twice from 30 days ago, on the plain
+    schedule, so they fall due long after; the user's id."""
+    user = store.user_id("local")
+    plain = Scheduler(Settings(fuzz=False))
+    past = utcnow() - timedelta(days=30)
+    for view in store.new_cards(user, QueueFilter(), count):
+        state = plain.review(view.state, Rating.EASY, past)
+        state = plain.review(state, Rating.EASY, state.due)
+        store.record_review(user, view, state, ReviewInput(Rating.EASY, past))
+    return user
+
+
 def test_turning_the_option_on_pulls_cards_due_after_the_interview(
     tmp_path: Path, template_db: Path
 ) -> None:
     day = _in_days(20)
     with _client(tmp_path, template_db) as client:
         store = SqlStore.open(f"sqlite:///{tmp_path / 'prepdeck.sqlite3'}")
-        user = store.user_id("local")
-        plain = Scheduler(Settings(fuzz=False))
-        past = utcnow() - timedelta(days=30)
-        for view in store.new_cards(user, QueueFilter(), 5):
-            state = plain.review(view.state, Rating.EASY, past)
-            state = plain.review(state, Rating.EASY, state.due)
-            store.record_review(user, view, state, ReviewInput(Rating.EASY, past))
+        user = _learn_easily(store, 5)
         deadline = study_day_start(day, Settings())
         assert len(store.cards_due_after(user, deadline)) == 5
         client.get("/")
@@ -207,13 +214,7 @@ def test_practice_pulls_cards_due_after_the_interview(tmp_path: Path, template_d
     shutil.copy(template_db, path)
     url = f"sqlite:///{path}"
     store = SqlStore.open(url)
-    user = store.user_id("local")
-    plain = Scheduler(Settings(fuzz=False))
-    past = utcnow() - timedelta(days=30)
-    for view in store.new_cards(user, QueueFilter(), 3):
-        state = plain.review(view.state, Rating.EASY, past)
-        state = plain.review(state, Rating.EASY, state.due)
-        store.record_review(user, view, state, ReviewInput(Rating.EASY, past))
+    _learn_easily(store, 3)
     store.close()
     env = {
         "PREPDECK_INTERVIEW_DATE": _in_days(20).isoformat(),

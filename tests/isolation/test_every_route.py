@@ -18,6 +18,7 @@ from prepdeck.web import create_app
 from prepdeck.web.deps import is_public
 from prepdeck.web.security import CSRF_COOKIE, CSRF_HEADER
 from tests.isolation.routes import Probe, fill, probes
+from tests.isolation.webapp import signed_in
 from tests.store.conftest import pg_url  # noqa: F401  (a fixture)
 
 A_NAME, B_NAME = "anna-x7q", "bert-k2w"
@@ -49,18 +50,6 @@ def app_on_pg(pg_url: str) -> Iterator[Any]:  # noqa: F811
 def _bearer(app: Any, token: str) -> TestClient:
     client = TestClient(app, raise_server_exceptions=False)
     client.headers["authorization"] = f"Bearer {token}"
-    return client
-
-
-def _signed_in(app: Any, name: str, password: str) -> TestClient:
-    client = TestClient(app, raise_server_exceptions=False)
-    client.get("/sign-in")
-    response = client.post(
-        "/sign-in",
-        data={"csrf_token": client.cookies[CSRF_COOKIE], "name": name, "password": password},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
     return client
 
 
@@ -226,7 +215,7 @@ def _try_every_route(app: Any, b: TestClient, a: dict[str, Any], how: str) -> di
 
 
 def _signed_in_again(app: Any, client: TestClient) -> TestClient:
-    fresh = _signed_in(app, B_NAME, B_PASSWORD)
+    fresh = signed_in(app, B_NAME, B_PASSWORD)
     client.cookies.update(fresh.cookies)
     return client
 
@@ -255,7 +244,7 @@ def test_learner_b_never_reaches_learner_a(app_on_pg: Any) -> None:
     with TestClient(app, raise_server_exceptions=False):
         a = _a_objects(app, store)
         b_id = store.create_account(B_NAME, B_PASSWORD)
-        b_cookie = _signed_in(app, B_NAME, B_PASSWORD)
+        b_cookie = signed_in(app, B_NAME, B_PASSWORD)
         b_bearer = _bearer(app, store.create_api_token(b_id, "bert's script"))
         # B's own pages show B's own (empty) data
         assert b_bearer.get("/api/home").json()["reviewed_today"] == 0

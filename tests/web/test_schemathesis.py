@@ -40,12 +40,16 @@ class Fuzzing:
         self.turn = itertools.count()
         self.sid = ""
 
+    def start_headers(self) -> dict[str, str]:
+        """Headers of the request that starts a session (the CSRF token, as a page sends it)."""
+        return csrf(self.client)
+
     def live_session(self) -> tuple[str, int | None]:
         """A session id with a card to show (a new session if the fuzzer ended or emptied the
         last one) and that card's item."""
         step = self.client.get(f"/api/practice/{self.sid}") if self.sid else None
         if step is None or step.status_code != 200 or step.json().get("done"):
-            started = self.client.post("/api/practice", json={}, headers=csrf(self.client))
+            started = self.client.post("/api/practice", json={}, headers=self.start_headers())
             assert started.status_code == 201, started.text
             self.sid = started.json()["session"]
             step = self.client.get(f"/api/practice/{self.sid}")

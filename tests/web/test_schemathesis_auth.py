@@ -10,7 +10,6 @@ run for real; a server path to load is always one under a temporary folder (neve
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +21,23 @@ from schemathesis.checks import not_a_server_error
 from prepdeck.settings import Settings
 from prepdeck.store import SqlStore
 from prepdeck.web import create_app
-from tests.web.test_schemathesis import fuzz_operation, operations
+from tests.web.test_schemathesis import Fuzzing, fuzz_operation, operations
 
 EXAMPLES = 15
 PASSWORD = "schemathesis password"
 PAGE = (Path(__file__).parents[1] / "data" / "web" / "good-page.md").read_bytes()
 
 
-class AuthFuzzing:
+class AuthFuzzing(Fuzzing):
     def __init__(self, app: FastAPI, token: str, user: int, folder: Path) -> None:
-        self.app = app
+        self.headers = {"authorization": f"Bearer {token}"}
+        super().__init__(TestClient(app, headers=self.headers, raise_server_exceptions=False))
         self.store: SqlStore = app.state.ctx.store
         self.user = user
-        self.headers = {"authorization": f"Bearer {token}"}
-        self.client = TestClient(app, headers=self.headers, raise_server_exceptions=False)
         self.folder = folder
-        self.turn = itertools.count()
-        self.sid = ""
 
-    def live_session(self) -> tuple[str, int | None]:
-        step = self.client.get(f"/api/practice/{self.sid}") if self.sid else None
-        if step is None or step.status_code != 200 or step.json().get("done"):
-            started = self.client.post("/api/practice", json={})
-            assert started.status_code == 201, started.text
-            self.sid = started.json()["session"]
-            step = self.client.get(f"/api/practice/{self.sid}")
-        card = step.json().get("card")
-        return self.sid, None if card is None else int(card["item_pk"])
+    def start_headers(self) -> dict[str, str]:
+        return {}  # a bearer request needs no CSRF token
 
     def aim(self, case: schemathesis.Case[Any]) -> None:
         body = case.body if isinstance(case.body, dict) else {}

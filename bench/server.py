@@ -30,18 +30,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import glob
 import json
 import os
-import pwd
 import random
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -50,6 +45,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from _common import percentile
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.server.cluster import Cluster, free_port, unavailable_reason  # noqa: E402
 
 HOST = "127.0.0.1"
 RATINGS = (1, 2, 3, 4)
@@ -57,57 +58,6 @@ RATING_WEIGHTS = (0.10, 0.15, 0.60, 0.15)  # Again, Hard, Good, Easy
 
 
 # the database -------------------------------------------------------------------------------
-def _pg_bin(name: str) -> str:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    path = found[-1] if found else shutil.which(name)
-    if path is None:
-        sys.exit(f"bench/server.py needs PostgreSQL's {name} (Debian: apt-get install postgresql)")
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-class Cluster:
-    """A PostgreSQL cluster of the bench's own in a temporary folder (run as ``postgres``)."""
-
-    def __init__(self, max_connections: int) -> None:
-        self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="pdbench-"))
-        self.data = self.root / "data"
-        self.url = f"postgresql+psycopg://postgres@{HOST}:{self.port}/postgres"
-        self.max_connections = max_connections
-        self.as_postgres = os.geteuid() == 0  # PostgreSQL refuses to run as root
-        if self.as_postgres:
-            entry = pwd.getpwnam("postgres")
-            os.chown(self.root, entry.pw_uid, entry.pw_gid)
-        self._run(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
-
-    def _run(self, *argv: str) -> None:
-        command = list(argv)
-        if self.as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=300)
-
-    def ctl(self, action: str, *extra: str) -> None:
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses={HOST} "
-            f"-c max_connections={self.max_connections} -c shared_buffers=128MB"
-        )
-        log = str(self.root / "server.log")
-        self._run(
-            _pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", action, *extra
-        )
-
-    def destroy(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self.ctl("stop", "-m", "immediate")
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
 def prepare(url: str, learners: int) -> list[tuple[int, str]]:
     """Migrate, load the bundled bank, and make (user id, API token) per learner."""
     from prepdeck.settings import Settings
@@ -392,9 +342,9 @@ async def drive(
         cluster, down_for = outage
         await asyncio.sleep(warmup + seconds / 2)
         marks["stop"] = time.monotonic() - start
-        await asyncio.to_thread(cluster.ctl, "stop", "-m", "fast")
+        await asyncio.to_thread(cluster.stop)  # pg_ctl stop -m fast
         await asyncio.sleep(down_for)
-        await asyncio.to_thread(cluster.ctl, "start")
+        await asyncio.to_thread(cluster.start)
         marks["start"] = time.monotonic() - start
     await asyncio.gather(*tasks)
     return tally, await cpu, marks
@@ -442,13 +392,6 @@ def check(url: str, tally: Tally) -> Check:
 
 
 # the report ---------------------------------------------------------------------------------
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
-
-
 def report(
     args: argparse.Namespace,
     tally: Tally,
@@ -547,9 +490,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the cluster and logs")
     args = parser.parse_args()
 
+    if (reason := unavailable_reason()) is not None:
+        sys.exit(f"bench/server.py {reason}")
     cluster = Cluster(max_connections=max(100, args.workers * 30 + 20))
     try:
-        cluster.ctl("start")
+        cluster.start()
         print(f"PostgreSQL cluster of the bench's own at {HOST}:{cluster.port} ({cluster.root})")
         learners = prepare(cluster.url, args.learners)
         port = free_port()

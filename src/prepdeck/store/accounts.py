@@ -93,11 +93,7 @@ class AccountQueries(StoreBase):
         columns = (*_ACCOUNT_COLUMNS, users.c.settings, users.c.parameters)
         with self._begin() as conn:
             row = conn.execute(select(*columns).where(users.c.id == user)).first()
-        if row is None:
-            return None
-        settings = dict(row.settings) if isinstance(row.settings, dict) else {}
-        parameters = [float(v) for v in row.parameters] if row.parameters else None
-        return _to_account(row), settings, parameters
+        return None if row is None else _to_profile(row)
 
     def profile_by_credentials(
         self, *, token: str | None = None, cookie: str | None = None
@@ -123,9 +119,7 @@ class AccountQueries(StoreBase):
                 conn.execute(
                     update(table).where(table.c.id == row.credential_id).values({seen: now})
                 )
-        settings = dict(row.settings) if isinstance(row.settings, dict) else {}
-        parameters = [float(v) for v in row.parameters] if row.parameters else None
-        return _to_account(row), settings, parameters
+        return _to_profile(row)
 
     def account_by_name(self, name: str) -> Account | None:
         with self._begin() as conn:
@@ -205,26 +199,8 @@ class AccountQueries(StoreBase):
 
     def verify_api_token(self, token: str) -> int | None:
         """The user a live token belongs to; None if unknown, revoked or the account disabled."""
-        now = utcnow()
-        digest = secret_hash(token)
-        with self._begin() as conn:
-            query = (
-                select(api_tokens.c.id, api_tokens.c.user_id, api_tokens.c.last_used_at)
-                .join(users, users.c.id == api_tokens.c.user_id)
-                .where(
-                    api_tokens.c.token_hash == digest,
-                    api_tokens.c.revoked_at.is_(None),
-                    users.c.disabled.is_(False),
-                )
-            )
-            row = conn.execute(query).first()
-            if row is None:
-                return None
-            if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-                conn.execute(
-                    update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=now)
-                )
-        return int(row.user_id)
+        profile = self.profile_by_credentials(token=token)
+        return None if profile is None else profile[0].id
 
     def api_tokens(self, user: int) -> list[ApiToken]:
         """The user's live (not revoked) tokens, newest first."""
@@ -275,27 +251,8 @@ class AccountQueries(StoreBase):
 
     def session_user(self, secret: str) -> int | None:
         """The enabled user a live (unexpired) session cookie belongs to, or None."""
-        now = utcnow()
-        with self._begin() as conn:
-            query = (
-                select(auth_sessions.c.id, auth_sessions.c.user_id, auth_sessions.c.last_seen_at)
-                .join(users, users.c.id == auth_sessions.c.user_id)
-                .where(
-                    auth_sessions.c.token_hash == secret_hash(secret),
-                    auth_sessions.c.expires_at > now,
-                    users.c.disabled.is_(False),
-                )
-            )
-            row = conn.execute(query).first()
-            if row is None:
-                return None
-            if now - row.last_seen_at >= TOUCH_EVERY:
-                conn.execute(
-                    update(auth_sessions)
-                    .where(auth_sessions.c.id == row.id)
-                    .values(last_seen_at=now)
-                )
-        return int(row.user_id)
+        profile = self.profile_by_credentials(cookie=secret)
+        return None if profile is None else profile[0].id
 
     def end_auth_session(self, secret: str) -> None:
         with self._begin() as conn:
@@ -416,6 +373,14 @@ class AccountQueries(StoreBase):
                 .where(users.c.role == Role.ADMIN.value, users.c.disabled.is_(False))
             )
             return int(conn.execute(query).scalar_one())
+
+
+def _to_profile(row: Row[Any]) -> tuple[Account, dict[str, Any], list[float] | None]:
+    """The account, saved settings and FSRS parameters of a row that selected
+    ``_ACCOUNT_COLUMNS`` with ``users.c.settings`` and ``users.c.parameters``."""
+    settings = dict(row.settings) if isinstance(row.settings, dict) else {}
+    parameters = [float(v) for v in row.parameters] if row.parameters else None
+    return _to_account(row), settings, parameters
 
 
 def _insert_account(conn: Connection, name: str, password_hash: str | None, role: Role) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, insert, select, update
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from prepdeck.errors import Location
@@ -16,8 +16,8 @@ from prepdeck.scheduling import NEW_CARD
 from prepdeck.storage import AdminCard
 from prepdeck.store.base import StoreBase
 from prepdeck.store.engine import StoreError
-from prepdeck.store.rows import VIEW_COLUMNS, state_columns, to_view
-from prepdeck.store.sharing import bank_visible_to
+from prepdeck.store.rows import state_columns, to_view
+from prepdeck.store.sharing import visible_cards
 from prepdeck.store.tables import banks, cards, items
 
 
@@ -25,14 +25,7 @@ class CardAdminQueries(StoreBase):
     """Part of :class:`~prepdeck.store.sql_store.SqlStore`."""
 
     def _admin_query(self, user: int) -> Select[Any]:
-        joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
-            cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
-        )
-        return (
-            select(*VIEW_COLUMNS, cards.c.suspended)
-            .select_from(joined)
-            .where(items.c.active.is_(True), bank_visible_to(user))
-        )
+        return visible_cards(user).add_columns(cards.c.suspended)
 
     @staticmethod
     def _admin_card(row: RowMapping) -> AdminCard:

@@ -17,14 +17,11 @@ from sqlalchemy.sql.elements import BindParameter
 
 from prepdeck.scheduling import NEW_CARD, CardPhase, CardState
 from prepdeck.storage import CardView, ConcurrentUpdate, ReviewInput
-from prepdeck.store.rows import state_columns
+from prepdeck.store.rows import STATE_COLUMNS, state_columns
 from prepdeck.store.tables import cards, item_versions, items, reviews
 
 # Built once with bound parameters: building a statement per rating costs more than running it.
-_STATE_PARAMS: dict[str, BindParameter[Any]] = {
-    name: bindparam(name)
-    for name in ("phase", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
-}
+_STATE_PARAMS: dict[str, BindParameter[Any]] = {c.name: bindparam(c.name) for c in STATE_COLUMNS}
 #: The card at ``:version`` moved to the new state given as parameters.
 _CARD_UPDATE = (
     update(cards)

@@ -91,18 +91,10 @@ def undone_review_ids() -> Select[Any]:
 
 
 def to_state(row: RowMapping) -> CardState:
+    """The state of a :data:`VIEW_COLUMNS` row (a new card's when the user has none)."""
     if row["card_id"] is None:
         return NEW_CARD
-    return CardState(
-        phase=CardPhase(row["phase"]),
-        step=row["step"],
-        stability=row["stability"],
-        difficulty=row["c_difficulty"],
-        due=row["due"],
-        last_review=row["last_review"],
-        reps=row["reps"],
-        lapses=row["lapses"],
-    )
+    return card_state(row, difficulty="c_difficulty")
 
 
 #: A card's FSRS state, for queries that read it without the item (see :func:`card_state`).
@@ -118,14 +110,15 @@ STATE_COLUMNS = (
 )
 
 
-def card_state(row: Any) -> CardState:
-    """The state of a row that selected :data:`STATE_COLUMNS` (a Row or a RowMapping)."""
+def card_state(row: Any, difficulty: str = "difficulty") -> CardState:
+    """The state of a row that selected :data:`STATE_COLUMNS` (a Row or a RowMapping); the
+    card's difficulty is read from the column named ``difficulty``."""
     values = row if isinstance(row, RowMapping) else row._mapping
     return CardState(
         phase=CardPhase(values["phase"]),
         step=values["step"],
         stability=values["stability"],
-        difficulty=values["difficulty"],
+        difficulty=values[difficulty],
         due=values["due"],
         last_review=values["last_review"],
         reps=values["reps"],

@@ -1,9 +1,10 @@
 """Shared banks and a learner's data rights (issue 9): publishing, visibility, group
 aggregates, shared answers, exporting and deleting an account.
 
-:func:`visible_bank_ids` is the one rule for what a user may practise: learner accounts see
+:func:`bank_visible_to` is the one rule for what a user may practise: learner accounts see
 published banks and the bundled bank; admins and the single-user 'local' user (no password)
-see every bank. Every query that lists or draws items for a user applies it.
+see every bank. Every query that lists or draws items for a user applies it (on the joined
+``banks`` row, or as :func:`visible_bank_ids` when the query does not join banks).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from prepdeck.shared_banks import (
     SharedAnswer,
 )
 from prepdeck.store.base import StoreBase
-from prepdeck.store.rows import card_state, undone_review_ids
+from prepdeck.store.rows import VIEW_COLUMNS, card_state, undone_review_ids
 from prepdeck.store.tables import (
     api_tokens,
     auth_sessions,
@@ -64,6 +65,19 @@ def bank_visible_to(user: int) -> ColumnElement[bool]:
 def visible_bank_ids(user: int) -> Select[Any]:
     """The ids of the banks ``user`` may see and practise (see the module docstring)."""
     return select(banks.c.id).where(bank_visible_to(user))
+
+
+def visible_cards(user: int) -> Select[Any]:
+    """Every active item ``user`` may see, with their card if they have one
+    (:data:`~prepdeck.store.rows.VIEW_COLUMNS`)."""
+    joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
+        cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
+    )
+    return (
+        select(*VIEW_COLUMNS)
+        .select_from(joined)
+        .where(items.c.active.is_(True), bank_visible_to(user))
+    )
 
 
 def _retention_by_topic(learners: Any, *conditions: ColumnElement[bool]) -> Select[Any]:
@@ -118,7 +132,7 @@ class SharingQueries(StoreBase):
             .order_by(banks.c.id)
         )
         if user is not None:
-            query = query.where(banks.c.id.in_(visible_bank_ids(user)))
+            query = query.where(bank_visible_to(user))
         with self._begin() as conn:
             return [
                 BankListing(

@@ -61,7 +61,12 @@ from prepdeck.store.rows import (
     to_view,
     undone_review_ids,
 )
-from prepdeck.store.sharing import SharingQueries, bank_visible_to, visible_bank_ids
+from prepdeck.store.sharing import (
+    SharingQueries,
+    bank_visible_to,
+    visible_bank_ids,
+    visible_cards,
+)
 from prepdeck.store.tables import banks, cards, items, reviews, sessions, users
 from prepdeck.store.web_state import WebStateQueries
 
@@ -136,9 +141,6 @@ class SqlStore(
             )
 
     # queues ------------------------------------------------------------------------------
-    def _cards_query(self, user: int) -> Select[Any]:
-        return _cards_query(user)
-
     def due_cards(
         self,
         user: int,
@@ -158,12 +160,12 @@ class SqlStore(
             return [to_view(r) for r in conn.execute(query).mappings()]
 
     def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
-        query = self._cards_query(user).order_by(banks.c.id, items.c.position).limit(limit)
+        query = visible_cards(user).order_by(banks.c.id, items.c.position).limit(limit)
         with self._begin() as conn:
             return [to_view(r) for r in conn.execute(filtered(query, flt)).mappings()]
 
     def card(self, user: int, item_pk: int) -> CardView:
-        query = self._cards_query(user).where(items.c.id == item_pk)
+        query = visible_cards(user).where(items.c.id == item_pk)
         with self._begin() as conn:
             row = conn.execute(query).mappings().first()
         if row is None:
@@ -362,18 +364,6 @@ class SqlStore(
             )
 
 
-def _cards_query(user: int) -> Select[Any]:
-    """Every active item ``user`` may see, with their card if they have one."""
-    joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
-        cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == user)
-    )
-    return (
-        select(*VIEW_COLUMNS)
-        .select_from(joined)
-        .where(items.c.active.is_(True), bank_visible_to(user))
-    )
-
-
 #: New cards and reviews ``:user`` did since ``:since`` (undos counted back); every practice
 #: step runs it, so it is built once.
 _SIGN = case((reviews.c.kind == "undo", -1), else_=1)
@@ -423,7 +413,7 @@ def _due_query(
 @lru_cache(maxsize=2048)
 def _new_query(user: int, flt: QueueFilter, limit: int) -> Select[Any]:
     query = (
-        _cards_query(user)
+        visible_cards(user)
         .where(or_(cards.c.id.is_(None), and_(cards.c.phase == 0, cards.c.suspended.is_(False))))
         .order_by(banks.c.id, items.c.position)
         .limit(limit)

@@ -357,7 +357,7 @@ class DueCard:
     state: CardState
 
 
-class ReadinessStore(Protocol):
+class TowardDateStore(Protocol):
     """Scheduling toward the interview date (:mod:`prepdeck.toward_date`)."""
 
     def cards_due_after(self, user: int, moment: datetime) -> list[DueCard]: ...

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from prepdeck.scheduling import Scheduler, utcnow
-from prepdeck.storage import ReadinessStore
+from prepdeck.storage import TowardDateStore
 
 
 def pull_toward_date(
-    store: ReadinessStore, scheduler: Scheduler, user: int, now: datetime | None = None
+    store: TowardDateStore, scheduler: Scheduler, user: int, now: datetime | None = None
 ) -> int:
     """Move ``user``'s cards due after the interview into its last days; how many moved.
 

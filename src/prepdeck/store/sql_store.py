@@ -49,7 +49,6 @@ from prepdeck.store.cards_admin import CardAdminQueries
 from prepdeck.store.engine import StoreError
 from prepdeck.store.mocks import MockQueries
 from prepdeck.store.progress_io import ProgressQueries
-from prepdeck.store.readiness_queries import ReadinessQueries
 from prepdeck.store.review_write import write_review
 from prepdeck.store.rows import (
     STATE_COLUMNS,
@@ -68,6 +67,7 @@ from prepdeck.store.sharing import (
     visible_cards,
 )
 from prepdeck.store.tables import banks, cards, items, reviews, sessions, users
+from prepdeck.store.toward_date import TowardDateQueries
 from prepdeck.store.web_state import WebStateQueries
 
 
@@ -78,7 +78,7 @@ class SqlStore(
     CardAdminQueries,
     ProgressQueries,
     SharingQueries,
-    ReadinessQueries,
+    TowardDateQueries,
     StoreBase,
 ):
     """:class:`prepdeck.storage.Store` on a SQLAlchemy engine."""

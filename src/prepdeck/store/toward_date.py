@@ -14,8 +14,8 @@ from prepdeck.store.rows import card_state
 from prepdeck.store.tables import cards
 
 
-class ReadinessQueries(StoreBase):
-    """Part of :class:`~prepdeck.store.sql_store.SqlStore`."""
+class TowardDateQueries(StoreBase):
+    """Part of :class:`~prepdeck.store.sql_store.SqlStore`: ``prepdeck.storage.TowardDateStore``."""
 
     def cards_due_after(self, user: int, moment: datetime) -> list[DueCard]:
         """The user's studied, unsuspended cards due after ``moment``."""

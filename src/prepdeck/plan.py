@@ -201,12 +201,8 @@ class _Calendar:
 def _recall_at(
     engine: Scheduler, marks: Sequence[tuple[datetime, float]], moment: datetime
 ) -> float:
-    last: tuple[datetime, float] | None = None
-    for mark in marks:
-        if mark[0] > moment:
-            break
-        last = mark
-    return 0.0 if last is None else engine.recall(last[1], moment - last[0])
+    """Recall at ``moment`` after the reviews ``marks`` (when, stability), 0 before the first."""
+    return _curve(engine, marks, [moment])[0]
 
 
 def _curve(

@@ -262,7 +262,7 @@ class MockInterviews:
         return self.current(mock_id)
 
     @staticmethod
-    def _last_call(mock: MockRecord) -> datetime:
+    def _last_call(mock: MockRecord | MockListing) -> datetime:
         """The last moment an answer counts: the mock's deadline plus :data:`LATE_ANSWER`."""
         return mock.deadline + LATE_ANSWER
 
@@ -305,9 +305,7 @@ class MockInterviews:
         """The user's mocks, newest first; a mock left running past its time is finished."""
         listings = self.store.mocks(self.user, limit)
         now = self.clock()
-        stale = [
-            m.mock_id for m in listings if m.finished_at is None and now > m.deadline + LATE_ANSWER
-        ]
+        stale = [m.mock_id for m in listings if m.finished_at is None and now > self._last_call(m)]
         for mock_id in stale:
             self.finish(mock_id)
         return self.store.mocks(self.user, limit) if stale else listings

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import prepdeck
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.cli.render import diagnostic_line, item_panel, stats_tables
 from prepdeck.errors import PrepdeckError
 from prepdeck.model import Bank
@@ -201,12 +202,7 @@ def add(
     paths: Annotated[
         list[Path], typer.Argument(help="Files or folders of markdown pages.", show_default=False)
     ],
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database", envvar="PREPDECK_DATABASE_URL", help="Database URL.", show_default=False
-        ),
-    ] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Load banks into your study database so `prepdeck practice` can use them.
 
@@ -255,12 +251,7 @@ def publish(
     withdraw: Annotated[
         bool, typer.Option("--withdraw", help="Stop showing the bank to learners.")
     ] = False,
-    database: Annotated[
-        str | None,
-        typer.Option(
-            "--database", envvar="PREPDECK_DATABASE_URL", help="Database URL.", show_default=False
-        ),
-    ] = None,
+    database: DatabaseOpt = None,
 ) -> None:
     """Share a bank with the learners of a multi-user server (accounts on).
 

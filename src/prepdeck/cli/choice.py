@@ -23,23 +23,18 @@ from prepdeck.choices import (
     proposed_rating,
     time_limits,
 )
-from prepdeck.cli.context import open_context
-from prepdeck.cli.study import (
-    BankOpt,
-    DatabaseOpt,
-    DifficultyOpt,
+from prepdeck.cli._practice_io import (
     Lines,
-    TagOpt,
-    TopicOpt,
-    _ask_rating,
-    _elapsed,
-    _filter,
-    _markdown,
-    _show_answer,
-    _show_hints,
-    _undo,
+    ask_rating,
+    elapsed,
+    markdown,
     out,
+    show_answer,
+    show_hints,
+    undo,
 )
+from prepdeck.cli.context import open_context
+from prepdeck.cli.options import BankOpt, DatabaseOpt, DifficultyOpt, TagOpt, TopicOpt, queue_filter
 from prepdeck.leeches import is_leech
 from prepdeck.practice import PracticeSession
 from prepdeck.scheduling import Rating, humanise, utcnow
@@ -53,7 +48,7 @@ def _show_options(choices: ChoiceSet) -> None:
     grid.add_column(justify="right", style="bold")
     grid.add_column()
     for letter, option in zip(LETTERS, choices.options, strict=False):
-        grid.add_row(f"{letter})", _markdown(option.text))
+        grid.add_row(f"{letter})", markdown(option.text))
     out.print(Padding(grid, (1, 0, 0, 1)))
 
 
@@ -70,7 +65,7 @@ def _ask_choice(lines: Lines, item_help: CardView, count: int) -> str | None:
         if key in (":u", "u", ":undo"):
             return "undo"
         if key in (":h", "h", ":hint"):
-            _show_hints(item_help.item)
+            show_hints(item_help.item)
             continue
         if len(key) == 1 and key in LETTERS[:count]:
             return key
@@ -112,7 +107,7 @@ def choice(
     (Easy when fast, Hard when slow), a wrong one Again; Enter accepts the proposal, 1-4 picks
     another rating. Example: `prepdeck choice --topic Statistics -n 10`.
     """
-    flt = _filter(topic, tag, difficulty, bank)
+    flt = queue_filter(topic, tag, difficulty, bank)
     lines = Lines(sys.stdin)
     with open_context(database) as ctx:
         session = PracticeSession(
@@ -145,14 +140,14 @@ def choice(
             total = session.position - 1 + session.remaining
             total = min(total, limit) if limit is not None else total
             out.rule(f"[{session.position}/{total}] {_meta(view, threshold)}")
-            out.print(_markdown(view.item.question))
+            out.print(markdown(view.item.question))
             _show_options(choices)
             started = time.monotonic()
             picked = _ask_choice(lines, view, len(choices.options))
             if picked == "quit" or picked is None:
                 break
             if picked == "undo":
-                _undo(session)
+                undo(session)
                 continue
             duration_ms = int((time.monotonic() - started) * 1000)
             key = choices.options[LETTERS.index(picked)].key
@@ -165,12 +160,12 @@ def choice(
                 out.print(f"[green]✓ Right: {right})[/] ({pace})")
             else:
                 out.print(f"[red]✗ Not {picked}) — the answer is {right})[/] ({pace})")
-            _show_answer(view.item)
-            rating = _ask_rating(lines, view.item, session.preview(view), proposed)
+            show_answer(view.item)
+            rating = ask_rating(lines, view.item, session.preview(view), proposed)
             if rating is None:
                 break
             if rating == "undo":
-                _undo(session)
+                undo(session)
                 continue
             assert isinstance(rating, Rating)
             result = session.rate(
@@ -192,7 +187,7 @@ def choice(
     out.rule("Session summary")
     out.print(
         f"Answered {summary.reviewed} card(s), again-rate {summary.again_rate:.0%}, "
-        f"time {_elapsed(summary.elapsed)}."
+        f"time {elapsed(summary.elapsed)}."
     )
     if summary.next_due:
         out.print(f"Next card due in {humanise(summary.next_due - utcnow())}.")

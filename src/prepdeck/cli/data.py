@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from prepdeck.cli.context import open_context
-from prepdeck.cli.study import DatabaseOpt
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.optimize import MIN_REVIEWS, fit_parameters
 from prepdeck.scheduling import utcnow
 from prepdeck.settings import load_settings

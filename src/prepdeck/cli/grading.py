@@ -14,7 +14,7 @@ from rich.table import Table
 import prepdeck
 from prepdeck.cli.context import open_context
 from prepdeck.cli.feedback import show_feedback
-from prepdeck.cli.study import DatabaseOpt
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.grading.calibration import MIN_FOR_BANDS, override_report
 from prepdeck.grading.service import grade_item
 from prepdeck.scheduling import Rating

@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 import prepdeck
 from prepdeck.cli.context import open_context
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.cli.render import diagnostic_line
-from prepdeck.cli.study import DatabaseOpt
 from prepdeck.errors import PrepdeckError
 from prepdeck.interchange import tabular
 from prepdeck.interchange.anki_export import export_apkg

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from prepdeck.cli.context import open_context
-from prepdeck.cli.study import DatabaseOpt, out
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.leeches import (
     Leech,
     LeechError,
@@ -24,6 +24,7 @@ from prepdeck.leeches import (
 )
 from prepdeck.scheduling import utcnow
 
+out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 

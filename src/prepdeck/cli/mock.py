@@ -17,8 +17,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from prepdeck.cli._practice_io import Lines, markdown
 from prepdeck.cli.context import Context, open_context
-from prepdeck.cli.study import DatabaseOpt, Lines, _markdown
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.mock import (
     PRESETS,
     MockConflict,
@@ -82,7 +83,7 @@ def _ask(step: QuestionStep) -> None:
         f"[bold]⏱ {_clock(limit)}[/] for this question "
         f"(by {step.question_deadline:%H:%M:%S} UTC) · {_clock(left)} left in the mock"
     )
-    out.print(_markdown(item.question))
+    out.print(markdown(item.question))
 
 
 def _run(service: MockInterviews, mock: MockRecord, lines: Lines) -> MockRecord:
@@ -167,7 +168,7 @@ def show_report(report: MockReport) -> None:
         for point in q.missed:
             parts.append(Text("  ✗ ", style="red") + Text(math_to_text(point)))
         parts.append(Text("Reference answer:", style="dim"))
-        parts.append(_markdown(q.item.answer))
+        parts.append(markdown(q.item.answer))
         title = f"Q{q.question.position} · {q.item.id} · {_percent(q.score)}"
         out.print(Panel(Group(*parts), title=title, title_align="left"))
     if report.to_read:

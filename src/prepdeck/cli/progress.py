@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from prepdeck.cli.context import open_context
-from prepdeck.cli.study import DatabaseOpt
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.errors import PrepdeckError
 from prepdeck.interchange import progress as progress_json
 from prepdeck.interchange.output import write_text_atomically

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from prepdeck.cli.study import DatabaseOpt
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.settings import load_settings
 
 out = Console(highlight=False)

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from prepdeck.cli.context import open_context
-from prepdeck.cli.study import DatabaseOpt
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.cli.terminal_charts import bar_chart
 from prepdeck.progress import StudyStats, study_stats
 

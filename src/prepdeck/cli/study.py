@@ -1,24 +1,37 @@
-"""``prepdeck practice`` and ``prepdeck status``: spaced-repetition practice in the terminal.
-
-Input is read line by line, so practice works the same at a terminal, under tmux, or
-with answers piped in from a script.
-"""
+"""``prepdeck practice`` and ``prepdeck status``: spaced-repetition practice in the terminal
+(its line input and prompts are in :mod:`prepdeck.cli._practice_io`)."""
 
 from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, timedelta
-from typing import Annotated, TextIO
+from datetime import datetime
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.panel import Panel
 from rich.table import Table
 
+from prepdeck.cli._practice_io import (
+    Lines,
+    ask_rating,
+    elapsed,
+    markdown,
+    out,
+    show_answer,
+    show_hints,
+    undo,
+)
 from prepdeck.cli.context import Context, open_context
 from prepdeck.cli.feedback import show_feedback
+from prepdeck.cli.options import (
+    BankOpt,
+    DatabaseOpt,
+    DifficultyOpt,
+    TagOpt,
+    TopicOpt,
+    queue_filter,
+)
 from prepdeck.cli.readiness_view import readiness_view
 from prepdeck.grading.service import bands_from, grade_item
 from prepdeck.grading.types import Grade
@@ -26,82 +39,7 @@ from prepdeck.model import Item
 from prepdeck.practice import PracticeSession, day_bounds
 from prepdeck.readiness import NoInterviewDate, Readiness, ReadinessError, readiness_for
 from prepdeck.scheduling import Rating, humanise, utcnow
-from prepdeck.storage import QueueFilter
-from prepdeck.textmath import math_to_text
 from prepdeck.toward_date import pull_toward_date
-
-out = Console(highlight=False)
-
-TopicOpt = Annotated[
-    list[str] | None, typer.Option("--topic", "-t", help="Only this topic (repeatable).")
-]
-TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", help="Only items with this tag (repeatable).")
-]
-DifficultyOpt = Annotated[
-    list[str] | None, typer.Option("--difficulty", "-d", help="easy, medium or hard (repeatable).")
-]
-BankOpt = Annotated[
-    list[str] | None,
-    typer.Option("--bank", help="Only this bank: 'bundled' or the path given to `bank add`."),
-]
-DatabaseOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        envvar="PREPDECK_DATABASE_URL",
-        help="Database URL (default: SQLite in your data folder).",
-        show_default=False,
-    ),
-]
-
-
-def _filter(
-    topic: list[str] | None,
-    tag: list[str] | None,
-    difficulty: list[str] | None,
-    bank: list[str] | None,
-) -> QueueFilter:
-    return QueueFilter(
-        banks=tuple(bank or ()),
-        topics=tuple(topic or ()),
-        tags=tuple(tag or ()),
-        difficulties=tuple(difficulty or ()),
-    )
-
-
-class Lines:
-    """Line input that reports end of input as None instead of raising."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-
-    def ask(self, prompt: str) -> str | None:
-        out.print(prompt, end="")
-        line = self.stream.readline()
-        if not line:
-            out.print()
-            return None
-        return line.rstrip("\r\n")
-
-
-def _markdown(text: str) -> Markdown:
-    return Markdown(math_to_text(text))
-
-
-def _show_answer(item: Item) -> None:
-    out.print(Panel(_markdown(item.answer), title="Answer", title_align="left"))
-    if item.references:
-        out.print("[bold]Read more:[/]")
-        for ref in item.references:
-            out.print(f"  • {ref.label} — [blue]{ref.url}[/]")
-
-
-def _show_hints(item: Item) -> None:
-    if not item.hints:
-        out.print("[dim]No hint for this question.[/]")
-    for hint in item.hints:
-        out.print(f"[yellow]Hint:[/] {math_to_text(hint)}")
 
 
 def _read_answer(lines: Lines, item: Item) -> tuple[str, str | None]:
@@ -122,43 +60,11 @@ def _read_answer(lines: Lines, item: Item) -> tuple[str, str | None]:
         if not typed and command in (":u", ":undo"):
             return "undo", None
         if not typed and command in (":h", ":hint"):
-            _show_hints(item)
+            show_hints(item)
             continue
         if not line.strip():
             return "answer", "\n".join(typed) or None
         typed.append(line)
-
-
-def _ask_rating(
-    lines: Lines, item: Item, previews: dict[Rating, timedelta], proposed: Rating | None
-) -> str | Rating | None:
-    choices = " · ".join(f"[bold]{int(r)}[/] {r.label} ({humanise(previews[r])})" for r in Rating)
-    default = f" · [bold]Enter[/] = {proposed.label} (proposed)" if proposed else ""
-    while True:
-        answer = lines.ask(
-            f"Rate: {choices}{default} · [bold]h[/] hint · [bold]u[/] undo · [bold]q[/] quit > "
-        )
-        if answer is None:
-            return None
-        key = answer.strip().lower()
-        if not key and proposed is not None:
-            return proposed
-        if key in ("1", "2", "3", "4"):
-            return Rating(int(key))
-        if key in ("q", ":q", "quit"):
-            return None
-        if key in ("u", ":u", "undo"):
-            return "undo"
-        if key in ("h", ":h"):
-            _show_hints(item)
-            continue
-        out.print("[red]Type 1, 2, 3 or 4 (or u, h, q).[/]")
-
-
-def _undo(session: PracticeSession) -> None:
-    """Undo the last rating of ``session`` and say whether there was one to undo."""
-    restored = session.undo()
-    out.print("Undid the last rating." if restored else "[dim]Nothing to undo.[/]")
 
 
 def _grade(ctx: Context, item: Item, typed: str) -> Grade | None:
@@ -172,11 +78,6 @@ def _grade(ctx: Context, item: Item, typed: str) -> Grade | None:
             f"[yellow]Could not grade this answer ({type(exc).__name__}); rate it yourself.[/]"
         )
         return None
-
-
-def _elapsed(delta: timedelta) -> str:
-    seconds = delta.total_seconds()
-    return f"{seconds:.0f} s" if seconds < 60 else humanise(delta)
 
 
 def practice(
@@ -205,7 +106,7 @@ def practice(
     answer, then rate your recall 1-4; the interval each rating gives is shown. Every
     rating is saved the moment you give it. Example: `prepdeck practice --topic Statistics -n 10`.
     """
-    flt = _filter(topic, tag, difficulty, bank)
+    flt = queue_filter(topic, tag, difficulty, bank)
     lines = Lines(sys.stdin)
     with open_context(database) as ctx:
         if not cram and (moved := pull_toward_date(ctx.store, ctx.scheduler, ctx.user)):
@@ -246,24 +147,24 @@ def practice(
                 if x
             )
             out.rule(f"[{session.position}/{total}] {meta}")
-            out.print(_markdown(item.question))
+            out.print(markdown(item.question))
             started = time.monotonic()
             action, typed = _read_answer(lines, item)
             if action == "quit":
                 break
             if action == "undo":
-                _undo(session)
+                undo(session)
                 continue
             graded = _grade(ctx, item, typed) if typed and grading else None
             if graded is not None:
                 show_feedback(out, graded, typed or "")
-            _show_answer(item)
+            show_answer(item)
             proposed = graded.rating if graded is not None else None
-            choice = _ask_rating(lines, item, session.preview(view), proposed)
+            choice = ask_rating(lines, item, session.preview(view), proposed)
             if choice is None:
                 break
             if choice == "undo":
-                _undo(session)
+                undo(session)
                 continue
             assert isinstance(choice, Rating)
             result = session.rate(
@@ -284,7 +185,7 @@ def practice(
     out.rule("Session summary")
     out.print(
         f"Reviewed {summary.reviewed} card(s), again-rate {summary.again_rate:.0%}, "
-        f"time {_elapsed(summary.elapsed)}."
+        f"time {elapsed(summary.elapsed)}."
     )
     if summary.next_due:
         out.print(f"Next card due in {humanise(summary.next_due - utcnow())}.")

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from prepdeck.accounts import Account, AccountError, Role
-from prepdeck.cli.study import DatabaseOpt
+from prepdeck.cli.options import DatabaseOpt
 from prepdeck.settings import load_settings
 from prepdeck.store import SqlStore
 

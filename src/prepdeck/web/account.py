@@ -14,20 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from prepdeck.accounts import MAX_PASSWORD, MAX_TOKEN_LABEL, Account, AccountError, ApiToken
-from prepdeck.sign_in import SignInRefused, TooManyAttempts
-from prepdeck.store.sql_store import SqlStore
-from prepdeck.web.auth import check_sign_in, start_session
-from prepdeck.web.deps import get_account, page
-from prepdeck.web.errors import NotFound, problem
+from prepdeck.sign_in import TooManyAttempts
+from prepdeck.web.auth import confirm_password, retry_later, start_session, too_many_attempts
+from prepdeck.web.deps import app_store, get_account, page
+from prepdeck.web.errors import NotFound, invalid_input
 
 router = APIRouter()
 Me = Annotated[Account, Depends(get_account)]
 Password = Annotated[str, Form(max_length=MAX_PASSWORD + 1)]
-
-
-def _store(request: Request) -> SqlStore:
-    store: SqlStore = request.app.state.ctx.store
-    return store
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -58,13 +52,9 @@ def change_password(request: Request, account: Account, current: str, new: str) 
     Raises :class:`AccountError` naming ``current_password`` or ``password``; every session
     of the account ends (the caller starts a new one for this browser).
     """
-    try:
-        check_sign_in(request, account.name, current)
-    except TooManyAttempts:
-        raise
-    except SignInRefused:
-        raise AccountError("current_password", "is not your current password") from None
-    _store(request).set_password(account.id, new)
+    reason = "is not your current password"
+    confirm_password(request, account, current, field="current_password", reason=reason)
+    app_store(request).set_password(account.id, new)
 
 
 def _account_page(
@@ -78,7 +68,7 @@ def _account_page(
 ) -> HTMLResponse:
     context = {
         "account": me,
-        "tokens": _store(request).api_tokens(me.id),
+        "tokens": app_store(request).api_tokens(me.id),
         "problems": problems or {},
         "new_token": new_token,
         "notice": notice,
@@ -113,11 +103,8 @@ def password_form(
             raise AccountError("confirm", "the two new passwords differ")
         change_password(request, me, current_password, password)
     except TooManyAttempts as exc:
-        refused = _account_page(
-            request, me, problems={"current_password": str(exc)}, status_code=429
-        )
-        refused.headers["retry-after"] = str(exc.retry_after)
-        return refused
+        problems = {"current_password": str(exc)}
+        return retry_later(_account_page(request, me, problems=problems, status_code=429), exc)
     except AccountError as exc:
         return _account_page(request, me, problems={exc.field: exc.reason}, status_code=422)
     response = RedirectResponse("/account?saved=password", status_code=303)
@@ -130,7 +117,7 @@ def token_form(
     request: Request, me: Me, label: Annotated[str, Form(max_length=1000)] = ""
 ) -> HTMLResponse:
     try:
-        token = _store(request).create_api_token(me.id, label)
+        token = app_store(request).create_api_token(me.id, label)
     except AccountError as exc:
         return _account_page(request, me, problems={exc.field: exc.reason}, status_code=422)
     return _account_page(request, me, new_token=token, status_code=201)
@@ -138,7 +125,7 @@ def token_form(
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
 def revoke_form(request: Request, me: Me, token_id: int) -> Response:
-    if not _store(request).revoke_api_token(me.id, token_id):
+    if not app_store(request).revoke_api_token(me.id, token_id):
         raise NotFound("you have no live API token with that id")
     return RedirectResponse("/account?saved=revoked", status_code=303)
 
@@ -163,19 +150,16 @@ def password_api(request: Request, me: Me, body: PasswordBody) -> dict[str, Any]
     try:
         change_password(request, me, body.current_password, body.new_password)
     except TooManyAttempts as exc:
-        response = problem(request, 429, "Too many attempts", str(exc))
-        response.headers["retry-after"] = str(exc.retry_after)
-        return response
+        return too_many_attempts(request, exc)
     except AccountError as exc:
-        errors = [{"field": exc.field, "message": exc.reason}]
-        return problem(request, 422, "Invalid input", str(exc), errors=errors)
+        return invalid_input(request, str(exc), {exc.field: exc.reason})
     return _account_dict(me)
 
 
 @router.get("/api/tokens", tags=["accounts"])
 def tokens_api(request: Request, me: Me) -> list[dict[str, Any]]:
     """Your live API tokens (never the tokens themselves): id, label, created, last used."""
-    return [_token_dict(t) for t in _store(request).api_tokens(me.id)]
+    return [_token_dict(t) for t in app_store(request).api_tokens(me.id)]
 
 
 class TokenBody(BaseModel):
@@ -187,12 +171,11 @@ class TokenBody(BaseModel):
 @router.post("/api/tokens", tags=["accounts"], status_code=201, response_model=None)
 def create_token_api(request: Request, me: Me, body: TokenBody) -> dict[str, Any] | Response:
     """A new API token; ``token`` is in this answer only. Send it as a Bearer token."""
-    store = _store(request)
+    store = app_store(request)
     try:
         secret = store.create_api_token(me.id, body.label)
     except AccountError as exc:
-        errors = [{"field": exc.field, "message": exc.reason}]
-        return problem(request, 422, "Invalid input", str(exc), errors=errors)
+        return invalid_input(request, str(exc), {exc.field: exc.reason})
     newest = store.api_tokens(me.id)[0]
     return {**_token_dict(newest), "token": secret}
 
@@ -200,6 +183,6 @@ def create_token_api(request: Request, me: Me, body: TokenBody) -> dict[str, Any
 @router.delete("/api/tokens/{token_id}", tags=["accounts"], status_code=204)
 def revoke_token_api(request: Request, me: Me, token_id: int) -> Response:
     """Revoke one of your tokens; 404 if you have no live token with that id."""
-    if not _store(request).revoke_api_token(me.id, token_id):
+    if not app_store(request).revoke_api_token(me.id, token_id):
         raise NotFound("you have no live API token with that id")
     return Response(status_code=204)

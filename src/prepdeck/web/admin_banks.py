@@ -24,8 +24,7 @@ from prepdeck.shared_banks import (
     group_progress,
     load_bank_path,
 )
-from prepdeck.store.sql_store import SqlStore
-from prepdeck.web.deps import base_settings, get_admin, page
+from prepdeck.web.deps import app_store, base_settings, get_admin, page
 from prepdeck.web.errors import NotFound
 
 router = APIRouter()
@@ -40,21 +39,10 @@ NOTICES = {
 }
 
 
-def _store(request: Request) -> SqlStore:
-    store: SqlStore = request.app.state.ctx.store
-    return store
-
-
-async def may_add_banks(request: Request) -> None:
-    """With accounts on only admins add banks (403 for learners): a bank is shared by all."""
-    if base_settings(request).accounts:
-        await get_admin(request)
-
-
 def set_published(request: Request, admin: Account, bank: str, published: bool) -> BankListing:
     """Publish or withdraw ``bank``; NotFound when no bank has that name."""
     try:
-        return _store(request).set_bank_published(bank, published, by=admin.id)
+        return app_store(request).set_bank_published(bank, published, by=admin.id)
     except BankError as exc:
         if "no bank named" in exc.reason:
             raise NotFound(str(exc)) from None
@@ -65,13 +53,14 @@ def load_and_publish(request: Request, admin: Account, path: str) -> BankListing
     """Load the bank at ``path`` on the server and publish it (BankError naming ``path``)."""
     if not path.strip():
         raise BankError("path", "give the path of a page or folder on the server")
-    name, _ = load_bank_path(_store(request), Path(path.strip()))
-    return _store(request).set_bank_published(name, True, by=admin.id)
+    store = app_store(request)
+    name, _ = load_bank_path(store, Path(path.strip()))
+    return store.set_bank_published(name, True, by=admin.id)
 
 
 def progress(request: Request) -> list[TopicProgress]:
     scheduler = Scheduler(base_settings(request))
-    return group_progress(_store(request).group_snapshot(), scheduler, utcnow())
+    return group_progress(app_store(request).group_snapshot(), scheduler, utcnow())
 
 
 def _banks_page(
@@ -82,7 +71,7 @@ def _banks_page(
     problems: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    store = _store(request)
+    store = app_store(request)
     context = {
         "me": admin,
         "banks": store.bank_listings(),
@@ -142,7 +131,7 @@ class LoadRequest(BaseModel):
 @router.get("/api/admin/banks", tags=["admin"])
 def banks_api(request: Request, admin: Admin) -> dict[str, Any]:
     """Every loaded bank, published or not (admins only)."""
-    return {"banks": [b.to_dict() for b in _store(request).bank_listings()]}
+    return {"banks": [b.to_dict() for b in app_store(request).bank_listings()]}
 
 
 @router.post("/api/admin/banks/publish", tags=["admin"])
@@ -166,4 +155,4 @@ def progress_api(request: Request, admin: Admin) -> dict[str, Any]:
 @router.get("/api/admin/answers", tags=["admin"])
 def answers_api(request: Request, admin: Admin) -> dict[str, Any]:
     """Typed answers of the learners who share them with admins, newest first."""
-    return {"answers": [a.to_dict() for a in _store(request).shared_answers()]}
+    return {"answers": [a.to_dict() for a in app_store(request).shared_answers()]}

@@ -12,9 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from prepdeck.accounts import MAX_PASSWORD, Account, AccountError, Role
 from prepdeck.scheduling import humanise
-from prepdeck.store.sql_store import SqlStore
-from prepdeck.web.deps import base_settings, get_admin, page
-from prepdeck.web.errors import NotFound, problem
+from prepdeck.web.deps import app_store, base_settings, get_admin, page
+from prepdeck.web.errors import NotFound, invalid_input
 
 router = APIRouter()
 Admin = Annotated[Account, Depends(get_admin)]
@@ -26,13 +25,8 @@ NOTICES = {
 }
 
 
-def _store(request: Request) -> SqlStore:
-    store: SqlStore = request.app.state.ctx.store
-    return store
-
-
 def _target(request: Request, user_id: int) -> Account:
-    account = _store(request).account(user_id)
+    account = app_store(request).account(user_id)
     if account is None:
         raise NotFound(f"there is no account with id {user_id}")
     return account
@@ -43,20 +37,20 @@ def set_disabled(request: Request, admin: Account, user_id: int, disabled: bool)
     account = _target(request, user_id)
     if disabled and account.id == admin.id:
         raise AccountError("user", "you cannot disable your own account")
-    _store(request).set_disabled(account.id, disabled)
+    app_store(request).set_disabled(account.id, disabled)
     return account
 
 
 def reset_password(request: Request, user_id: int, password: str) -> Account:
     account = _target(request, user_id)
-    _store(request).set_password(account.id, password)
+    app_store(request).set_password(account.id, password)
     return account
 
 
 def invite(request: Request, admin: Account, role: str) -> str:
     """A new single-use sign-up link (absolute URL) for an account of ``role``."""
     settings = base_settings(request)
-    secret = _store(request).create_invitation(role, settings.invitation_lifetime, admin.id)
+    secret = app_store(request).create_invitation(role, settings.invitation_lifetime, admin.id)
     return f"{str(request.base_url).rstrip('/')}/invitations/{secret}"
 
 
@@ -82,7 +76,7 @@ def _users_page(
 ) -> HTMLResponse:
     context = {
         "me": admin,
-        "accounts": _store(request).accounts(),
+        "accounts": app_store(request).accounts(),
         "notice": notice,
         "problems": problems or {},
         "invitation": invitation,
@@ -140,15 +134,10 @@ def invite_form(
 
 
 # JSON twins ------------------------------------------------------------------------------
-def _invalid(request: Request, exc: AccountError) -> Response:
-    errors = [{"field": exc.field, "message": exc.reason}]
-    return problem(request, 422, "Invalid input", str(exc), errors=errors)
-
-
 @router.get("/api/admin/users", tags=["admin"])
 def users_api(request: Request, admin: Admin) -> list[dict[str, Any]]:
     """Every account: id, name, role, disabled, has_password, created_at (admins only)."""
-    return [_account_dict(a) for a in _store(request).accounts()]
+    return [_account_dict(a) for a in app_store(request).accounts()]
 
 
 class DisabledBody(BaseModel):
@@ -165,7 +154,7 @@ def disabled_api(
     try:
         set_disabled(request, admin, user_id, body.disabled)
     except AccountError as exc:
-        return _invalid(request, exc)
+        return invalid_input(request, str(exc), {exc.field: exc.reason})
     return _account_dict(_target(request, user_id))
 
 
@@ -183,7 +172,7 @@ def password_api(
     try:
         account = reset_password(request, user_id, body.password)
     except AccountError as exc:
-        return _invalid(request, exc)
+        return invalid_input(request, str(exc), {exc.field: exc.reason})
     return _account_dict(account)
 
 

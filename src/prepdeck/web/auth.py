@@ -16,14 +16,14 @@ from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from prepdeck.accounts import MAX_PASSWORD, Account, AccountError, Role
+from prepdeck.accounts import MAX_PASSWORD, Account, AccountError, Invitation, Role
 from prepdeck.scheduling import utcnow
 from prepdeck.sign_in import SignInLimits, SignInRefused, TooManyAttempts, sign_in
-from prepdeck.store.sql_store import SqlStore
 from prepdeck.web.deps import (
     SESSION_COOKIE,
     AdminRequired,
     SignInRequired,
+    app_store,
     base_settings,
     page,
 )
@@ -33,11 +33,6 @@ from prepdeck.web.security import CSRF_COOKIE, secure_cookie
 router = APIRouter()
 Name = Annotated[str, Form(max_length=100)]
 Password = Annotated[str, Form(max_length=MAX_PASSWORD + 1)]
-
-
-def _store(request: Request) -> SqlStore:
-    store: SqlStore = request.app.state.ctx.store
-    return store
 
 
 def _address(request: Request) -> str:
@@ -54,7 +49,7 @@ def safe_next(target: str | None) -> str:
 def start_session(request: Request, response: Response, user: int) -> None:
     """Sign ``user`` in on this browser: a new session cookie and a new CSRF cookie."""
     settings = base_settings(request)
-    store = _store(request)
+    store = app_store(request)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         store.end_auth_session(old)
@@ -83,7 +78,7 @@ def start_session(request: Request, response: Response, user: int) -> None:
 def end_session_cookie(request: Request, response: Response) -> None:
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
-        _store(request).end_auth_session(secret)
+        app_store(request).end_auth_session(secret)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
 
 
@@ -98,7 +93,35 @@ def _limits(request: Request) -> SignInLimits:
 
 def check_sign_in(request: Request, name: str, password: str) -> Account:
     """:func:`prepdeck.sign_in.sign_in` with this request's store, address and limits."""
-    return sign_in(_store(request), name, password, _address(request), utcnow(), _limits(request))
+    store = app_store(request)
+    return sign_in(store, name, password, _address(request), utcnow(), _limits(request))
+
+
+def confirm_password(
+    request: Request, account: Account, password: str, *, field: str, reason: str
+) -> None:
+    """Check that ``password`` is ``account``'s, rate-limited like a sign-in.
+
+    Raises :class:`TooManyAttempts` while signing in is paused, and :class:`AccountError`
+    (``field``, ``reason``) when the password is wrong.
+    """
+    try:
+        check_sign_in(request, account.name, password)
+    except TooManyAttempts:
+        raise
+    except SignInRefused:
+        raise AccountError(field, reason) from None
+
+
+def retry_later(response: Response, exc: TooManyAttempts) -> Response:
+    """``response`` with ``Retry-After``: the seconds until signing in works again."""
+    response.headers["retry-after"] = str(exc.retry_after)
+    return response
+
+
+def too_many_attempts(request: Request, exc: TooManyAttempts) -> Response:
+    """The 429 problem for a password check while signing in is paused."""
+    return retry_later(problem(request, 429, "Too many attempts", str(exc)), exc)
 
 
 def _refused_status(exc: SignInRefused) -> tuple[int, dict[str, str]]:
@@ -225,7 +248,7 @@ def sign_up_form(
         return _signup_closed(request)
     try:
         _confirmed(password, confirm)
-        user = _store(request).create_account(name, password, Role.LEARNER)
+        user = app_store(request).create_account(name, password, Role.LEARNER)
     except AccountError as exc:
         return _account_form(request, "/sign-up", name, {exc.field: exc.reason}, 422)
     response = RedirectResponse("/", status_code=303)
@@ -242,10 +265,18 @@ def _invitation_gone(request: Request) -> Response:
     )
 
 
+def _invitation(request: Request, secret: str) -> Invitation | None:
+    """The live invitation ``secret`` names; None if unknown, used up or expired, or accounts
+    are off."""
+    if not base_settings(request).accounts:
+        return None
+    return app_store(request).invitation(secret)
+
+
 @router.get("/invitations/{secret}", response_class=HTMLResponse, include_in_schema=False)
 def invitation_page(request: Request, secret: str) -> Response:
-    invitation = _store(request).invitation(secret)
-    if invitation is None or not base_settings(request).accounts:
+    invitation = _invitation(request, secret)
+    if invitation is None:
         return _invitation_gone(request)
     return _account_form(request, f"/invitations/{quote(secret)}", role=invitation.role)
 
@@ -254,14 +285,13 @@ def invitation_page(request: Request, secret: str) -> Response:
 def accept_invitation(
     request: Request, secret: str, name: Name = "", password: Password = "", confirm: Password = ""
 ) -> Response:
-    store = _store(request)
-    invitation = store.invitation(secret)
-    if invitation is None or not base_settings(request).accounts:
+    invitation = _invitation(request, secret)
+    if invitation is None:
         return _invitation_gone(request)
     action = f"/invitations/{quote(secret)}"
     try:
         _confirmed(password, confirm)
-        user = store.accept_invitation(secret, name, password)
+        user = app_store(request).accept_invitation(secret, name, password)
     except AccountError as exc:
         if exc.field == "invitation":
             return _invitation_gone(request)

@@ -28,7 +28,7 @@ from prepdeck.web.choice_service import (
     rate,
     recorded_dict,
 )
-from prepdeck.web.deps import get_ctx, page
+from prepdeck.web.deps import MAX_ROW_ID, get_ctx, page
 from prepdeck.web.errors import Conflict
 
 router = APIRouter()
@@ -38,8 +38,6 @@ Count = Annotated[
 ]
 TopicQuery = Annotated[str, Query(max_length=200, description="Only this topic (empty: all)")]
 KEY_PATTERN = r"^[0-9a-f]{12}$"
-#: Row ids fit a 32-bit integer; a larger number is refused before it reaches the database.
-MAX_ID = 2**31 - 1
 KEYS_FIELD = Annotated[str, Form(max_length=200, pattern=r"^[0-9a-f,]+$")]
 ChosenField = Annotated[str, Form(pattern=KEY_PATTERN)]
 
@@ -69,7 +67,7 @@ def choice_page(
     ctx: Ctx,
     topic: TopicQuery = "",
     n: Count = DEFAULT_OPTIONS,
-    last: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    last: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
     saved: Annotated[int | None, Query(ge=1, le=4)] = None,
     stale: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
@@ -90,7 +88,7 @@ def choice_page(
 def check_form(
     request: Request,
     ctx: Ctx,
-    item_pk: Annotated[int, Form(ge=1, le=MAX_ID)],
+    item_pk: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     options: KEYS_FIELD,
     chosen: ChosenField,
     shown_at: Annotated[int | None, Form(ge=0, le=2**53)] = None,
@@ -105,10 +103,10 @@ def check_form(
 @router.post("/choice/rate", include_in_schema=False)
 def rate_form(
     ctx: Ctx,
-    item_pk: Annotated[int, Form(ge=1, le=MAX_ID)],
+    item_pk: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
     options: KEYS_FIELD,
     chosen: ChosenField,
-    version: Annotated[int, Form(ge=0, le=MAX_ID)],
+    version: Annotated[int, Form(ge=0, le=MAX_ROW_ID)],
     rating: Annotated[int, Form(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy")],
     duration_ms: Annotated[int | None, Form(ge=0, le=3_600_000)] = None,
     topic: Annotated[str, Form(max_length=200)] = "",
@@ -133,7 +131,7 @@ def rate_form(
 
 # JSON API ----------------------------------------------------------------------------------
 class CheckBody(BaseModel):
-    item_pk: int = Field(ge=1, le=MAX_ID)
+    item_pk: int = Field(ge=1, le=MAX_ROW_ID)
     options: list[str] = Field(
         min_length=MIN_OPTIONS, max_length=MAX_OPTIONS, description="The option keys, as shown"
     )
@@ -150,7 +148,7 @@ class CheckBody(BaseModel):
 
 
 class RateBody(CheckBody):
-    version: int = Field(ge=0, le=MAX_ID, description="The card's version, as shown (from GET)")
+    version: int = Field(ge=0, le=MAX_ROW_ID, description="The card's version, as shown (from GET)")
     rating: int | None = Field(
         default=None, ge=1, le=4, description="1 Again .. 4 Easy; default: the proposed rating"
     )
@@ -167,7 +165,7 @@ def choice_api(
     topic: TopicQuery = "",
     n: Count = DEFAULT_OPTIONS,
     skip: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Pass over this item if others wait")
+        int | None, Query(ge=1, le=MAX_ROW_ID, description="Pass over this item if others wait")
     ] = None,
 ) -> dict[str, Any]:
     """The next due or new card with its options (keys and short answers; which is right is

@@ -20,10 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from prepdeck.accounts import MAX_PASSWORD, Account, AccountError
 from prepdeck.mock.records import MockRecord
 from prepdeck.scheduling import utcnow
-from prepdeck.sign_in import SignInRefused, TooManyAttempts
-from prepdeck.store.sql_store import SqlStore
-from prepdeck.web.auth import check_sign_in, end_session_cookie
-from prepdeck.web.deps import get_account, page
+from prepdeck.sign_in import TooManyAttempts
+from prepdeck.web.auth import confirm_password, end_session_cookie, retry_later, too_many_attempts
+from prepdeck.web.deps import app_store, get_account, page
+from prepdeck.web.errors import invalid_input
 
 router = APIRouter()
 Me = Annotated[Account, Depends(get_account)]
@@ -31,11 +31,6 @@ Password = Annotated[str, Form(max_length=MAX_PASSWORD + 1)]
 EXPORT_FORMAT = "prepdeck-account"
 #: Mocks in an export; more than anyone takes (the list is newest first).
 MAX_MOCKS = 10_000
-
-
-def _store(request: Request) -> SqlStore:
-    store: SqlStore = request.app.state.ctx.store
-    return store
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -73,7 +68,7 @@ def _mock_dict(record: MockRecord) -> dict[str, Any]:
 
 def export_data(request: Request, account: Account) -> dict[str, Any]:
     """Everything stored about ``account`` as one JSON-ready dict (see the module docstring)."""
-    store = _store(request)
+    store = app_store(request)
     records = store.account_records(account.id)
     listings = store.mocks(account.id, MAX_MOCKS)
     return {
@@ -100,13 +95,9 @@ def delete_account(request: Request, account: Account, password: str) -> None:
     Raises :class:`AccountError` naming ``password`` (or ``account`` for the last admin),
     :class:`TooManyAttempts` when signing in is paused; nothing is deleted then.
     """
-    try:
-        check_sign_in(request, account.name, password)
-    except TooManyAttempts:
-        raise
-    except SignInRefused:
-        raise AccountError("password", "is not your password; nothing was deleted") from None
-    _store(request).delete_account(account.id)
+    reason = "is not your password; nothing was deleted"
+    confirm_password(request, account, password, field="password", reason=reason)
+    app_store(request).delete_account(account.id)
 
 
 def _data_page(
@@ -119,7 +110,7 @@ def _data_page(
 ) -> HTMLResponse:
     context = {
         "account": me,
-        "share_answers": _store(request).shares_answers(me.id),
+        "share_answers": app_store(request).shares_answers(me.id),
         "problems": problems or {},
         "notice": notice,
     }
@@ -147,7 +138,7 @@ def export_download(request: Request, me: Me) -> JSONResponse:
 def share_form(
     request: Request, me: Me, share_answers: Annotated[bool, Form()] = False
 ) -> HTMLResponse:
-    _store(request).set_share_answers(me.id, share_answers)
+    app_store(request).set_share_answers(me.id, share_answers)
     notice = (
         "Admins can now read your typed answers."
         if share_answers
@@ -161,9 +152,8 @@ def delete_form(request: Request, me: Me, password: Password = "") -> Response:
     try:
         delete_account(request, me, password)
     except TooManyAttempts as exc:
-        refused = _data_page(request, me, problems={"password": str(exc)}, status_code=429)
-        refused.headers["retry-after"] = str(exc.retry_after)
-        return refused
+        problems = {"password": str(exc)}
+        return retry_later(_data_page(request, me, problems=problems, status_code=429), exc)
     except AccountError as exc:
         return _data_page(request, me, problems={exc.field: exc.reason}, status_code=422)
     response = RedirectResponse("/sign-in?deleted=1", status_code=303)
@@ -191,7 +181,7 @@ def export_api(request: Request, me: Me) -> dict[str, Any]:
 @router.post("/api/account/share", tags=["accounts"])
 def share_api(request: Request, me: Me, body: ShareRequest) -> dict[str, Any]:
     """Let admins read your typed answers (``share_answers`` true), or stop them."""
-    _store(request).set_share_answers(me.id, body.share_answers)
+    app_store(request).set_share_answers(me.id, body.share_answers)
     return {"share_answers": body.share_answers}
 
 
@@ -202,21 +192,7 @@ def delete_api(request: Request, me: Me, body: DeleteRequest) -> Any:
     try:
         delete_account(request, me, body.password)
     except TooManyAttempts as exc:
-        return JSONResponse(
-            {"title": "Too many attempts", "status": 429, "detail": str(exc)},
-            status_code=429,
-            headers={"retry-after": str(exc.retry_after)},
-            media_type="application/problem+json",
-        )
+        return too_many_attempts(request, exc)
     except AccountError as exc:
-        return JSONResponse(
-            {
-                "title": "Invalid input",
-                "status": 422,
-                "detail": str(exc),
-                "errors": [{"field": exc.field, "message": exc.reason}],
-            },
-            status_code=422,
-            media_type="application/problem+json",
-        )
+        return invalid_input(request, str(exc), {exc.field: exc.reason})
     return {"deleted": me.name}

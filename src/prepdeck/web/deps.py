@@ -21,6 +21,7 @@ from prepdeck.accounts import Account
 from prepdeck.scheduling import Scheduler
 from prepdeck.settings import Settings, with_user_settings
 from prepdeck.store.context import Context
+from prepdeck.store.sql_store import SqlStore
 from prepdeck.web.errors import NotFound
 from prepdeck.web.security import BANK_CONTENT_POLICY
 
@@ -41,6 +42,8 @@ PUBLIC_PATHS = frozenset(
     }
 )
 PUBLIC_PREFIXES = ("/static/", "/invitations/")
+#: Row ids fit a 32-bit integer; a larger number is refused before it reaches the database.
+MAX_ROW_ID = 2**31 - 1
 
 
 class SignInRequired(Exception):
@@ -59,6 +62,12 @@ def base_settings(request: Request) -> Settings:
     """The configured settings (defaults, config file, ``PREPDECK_*``), no user's values."""
     settings: Settings | None = getattr(request.app.state, "settings", None)
     return settings or request.app.state.ctx.settings
+
+
+def app_store(request: Request) -> SqlStore:
+    """The app's store (every user's data): for the account and admin pages."""
+    store: SqlStore = request.app.state.ctx.store
+    return store
 
 
 def is_public(path: str) -> bool:
@@ -135,6 +144,20 @@ async def get_admin(request: Request) -> Account:
     if not account.is_admin:
         raise AdminRequired()
     return account
+
+
+def can_add_banks(request: Request) -> bool:
+    """With accounts on only admins add banks: a bank is shared by all."""
+    if not base_settings(request).accounts:
+        return True
+    account: Account | None = getattr(request.state, "account", None)
+    return account is not None and account.is_admin
+
+
+async def may_add_banks(request: Request) -> None:
+    """Dependency for the routes that add a bank: 403 for learners (see :func:`can_add_banks`)."""
+    if not can_add_banks(request):
+        await get_admin(request)  # raises SignInRequired or AdminRequired
 
 
 def is_htmx(request: Request) -> bool:

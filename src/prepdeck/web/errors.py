@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -77,6 +78,12 @@ def problem(request: Request, status: int, title: str, detail: str, **extra: Any
         head = f"<!doctype html><title>{html.escape(title)}</title><h1>{html.escape(title)}</h1>"
         response = HTMLResponse(head + f"<p>{html.escape(detail)}</p>", status_code=status)
     return response
+
+
+def invalid_input(request: Request, detail: str, problems: Mapping[str, str]) -> Response:
+    """422 "Invalid input" naming each field at fault: ``problems`` maps field to message."""
+    errors = [{"field": field, "message": message} for field, message in problems.items()]
+    return problem(request, 422, "Invalid input", detail, errors=errors)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:

@@ -34,8 +34,7 @@ from prepdeck.storage import QueueFilter
 from prepdeck.store.context import Context
 from prepdeck.upload import UploadError
 from prepdeck.web import import_service
-from prepdeck.web.admin_banks import may_add_banks
-from prepdeck.web.deps import base_settings, get_ctx, page
+from prepdeck.web.deps import can_add_banks, get_ctx, may_add_banks, page
 from prepdeck.web.errors import NotFound, WebError
 from prepdeck.web.import_service import ImportReport
 
@@ -158,13 +157,6 @@ def result_dict(result: ProgressImportResult) -> dict[str, Any]:
     }
 
 
-def _may_import_banks(request: Request) -> bool:
-    if not base_settings(request).accounts:
-        return True
-    account = getattr(request.state, "account", None)
-    return bool(account is not None and account.is_admin)
-
-
 def overview(request: Request, ctx: Context) -> dict[str, Any]:
     return {
         "banks": [
@@ -172,7 +164,7 @@ def overview(request: Request, ctx: Context) -> dict[str, Any]:
             for b in ctx.store.bank_listings(ctx.user)
         ],
         "formats": list(EXPORT_FORMATS),
-        "may_import_banks": _may_import_banks(request),
+        "may_import_banks": can_add_banks(request),
         "import_suffixes": list(IMPORT_SUFFIXES),
         "upload_max_bytes": ctx.settings.upload_max_bytes,
     }

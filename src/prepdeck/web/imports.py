@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from prepdeck.store.context import Context
 from prepdeck.upload import UploadError, UploadTooLarge
 from prepdeck.web import import_service
-from prepdeck.web.admin_banks import may_add_banks
-from prepdeck.web.deps import get_ctx, page
+from prepdeck.web.deps import get_ctx, may_add_banks, page
 from prepdeck.web.errors import problem
 
 router = APIRouter()

@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from prepdeck.leeches import Leech, is_leech, leeches
 from prepdeck.store import StoreError
 from prepdeck.store.context import Context
-from prepdeck.web.deps import get_ctx, page
+from prepdeck.web.deps import MAX_ROW_ID, get_ctx, page
 from prepdeck.web.errors import NotFound
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
-ItemPk = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ItemPk = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 Threshold = Annotated[
     int | None,
     Query(ge=1, le=1000, description="Lapses that make a leech (default: leech_threshold)"),

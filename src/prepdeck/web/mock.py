@@ -28,14 +28,14 @@ from prepdeck.mock import (
 from prepdeck.mock.html import report_body, report_document
 from prepdeck.mock.interview import MAX_ANSWER_CHARS, MAX_MINUTES, MAX_QUESTIONS
 from prepdeck.store.context import Context
-from prepdeck.web.deps import get_ctx, page
+from prepdeck.web.deps import MAX_ROW_ID, get_ctx, page
 from prepdeck.web.errors import Conflict, NotFound
 from prepdeck.web.security import BANK_CONTENT_POLICY
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
 Answer = Annotated[str, Form(max_length=MAX_ANSWER_CHARS)]
-MockId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The mock's id.")]
+MockId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="The mock's id.")]
 
 
 class StartMock(BaseModel):

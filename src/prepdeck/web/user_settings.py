@@ -13,7 +13,7 @@ from prepdeck.settings import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY, THEMES, User
 from prepdeck.store.context import Context
 from prepdeck.web import settings_service
 from prepdeck.web.deps import get_ctx, page
-from prepdeck.web.errors import problem
+from prepdeck.web.errors import invalid_input
 
 router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
@@ -31,10 +31,6 @@ class SettingsBody(BaseModel):
     interview_date: date | None = None
     schedule_toward_date: bool | None = None
     theme: Literal["system", "light", "dark"] | None = None
-
-
-def _errors(exc: UserSettingsError) -> list[dict[str, str]]:
-    return [{"field": k, "message": v} for k, v in exc.problems.items()]
 
 
 @router.get("/settings", response_class=HTMLResponse, include_in_schema=False)
@@ -90,4 +86,4 @@ def update_settings_api(
     try:
         return settings_service.update_settings(ctx, body.model_dump(exclude_unset=True)).to_dict()
     except UserSettingsError as exc:
-        return problem(request, 422, "Invalid input", exc.message, errors=_errors(exc))
+        return invalid_input(request, exc.message, exc.problems)

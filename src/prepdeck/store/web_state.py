@@ -130,14 +130,16 @@ _SHOWN_CARD = (
     )
     .where(items.c.id == bindparam("item_pk"))
 )
+#: Session ``:sid`` of ``:user`` still at ``:version`` (every change is guarded by it).
+_AT_VERSION = (
+    practice_states.c.id == bindparam("sid"),
+    practice_states.c.user_id == bindparam("user"),
+    practice_states.c.version == bindparam("version"),
+)
 #: The session row at version ``:version`` moved on by one rating (see rate_practice).
 _RATED = (
     update(practice_states)
-    .where(
-        practice_states.c.id == bindparam("sid"),
-        practice_states.c.user_id == bindparam("user"),
-        practice_states.c.version == bindparam("version"),
-    )
+    .where(*_AT_VERSION)
     .values(
         version=practice_states.c.version + 1,
         reviewed=practice_states.c.reviewed + 1,
@@ -155,17 +157,11 @@ _RATED = (
 
 @lru_cache(maxsize=16)
 def _changed(columns: tuple[str, ...]) -> Update:
-    """The session row at ``:version`` with ``columns`` set from parameters of their names."""
+    """The session row at ``:version`` with ``columns`` set from parameters ``new_<column>``
+    (SQLAlchemy keeps a column's own name for its automatic SET parameter)."""
     table = practice_states
-    return (
-        update(table)
-        .where(
-            table.c.id == bindparam("sid"),
-            table.c.user_id == bindparam("user"),
-            table.c.version == bindparam("version"),
-        )
-        .values(version=table.c.version + 1, **{c: bindparam(f"new_{c}") for c in columns})
-    )
+    values: dict[str, Any] = {c: bindparam(f"new_{c}") for c in columns}
+    return update(table).where(*_AT_VERSION).values(version=table.c.version + 1, **values)
 
 
 def _state(row: Any) -> PracticeState:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from prepdeck.accounts import MAX_PASSWORD, MAX_TOKEN_LABEL, Account, AccountError, ApiToken
 from prepdeck.sign_in import TooManyAttempts
 from prepdeck.web.auth import confirm_password, retry_later, start_session, too_many_attempts
-from prepdeck.web.deps import app_store, get_account, page
+from prepdeck.web.deps import RowId, app_store, get_account, page
 from prepdeck.web.errors import NotFound, invalid_input
 
 router = APIRouter()
@@ -124,7 +124,7 @@ def token_form(
 
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
-def revoke_form(request: Request, me: Me, token_id: int) -> Response:
+def revoke_form(request: Request, me: Me, token_id: RowId) -> Response:
     if not app_store(request).revoke_api_token(me.id, token_id):
         raise NotFound("you have no live API token with that id")
     return RedirectResponse("/account?saved=revoked", status_code=303)
@@ -181,7 +181,7 @@ def create_token_api(request: Request, me: Me, body: TokenBody) -> dict[str, Any
 
 
 @router.delete("/api/tokens/{token_id}", tags=["accounts"], status_code=204)
-def revoke_token_api(request: Request, me: Me, token_id: int) -> Response:
+def revoke_token_api(request: Request, me: Me, token_id: RowId) -> Response:
     """Revoke one of your tokens; 404 if you have no live token with that id."""
     if not app_store(request).revoke_api_token(me.id, token_id):
         raise NotFound("you have no live API token with that id")

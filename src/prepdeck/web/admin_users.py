@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from prepdeck.accounts import MAX_PASSWORD, Account, AccountError, Role
 from prepdeck.scheduling import humanise
-from prepdeck.web.deps import app_store, base_settings, get_admin, page
+from prepdeck.web.deps import RowId, app_store, base_settings, get_admin, page
 from prepdeck.web.errors import NotFound, invalid_input
 
 router = APIRouter()
@@ -94,7 +94,7 @@ def users_page(
 
 
 @router.post("/admin/users/{user_id}/disable", include_in_schema=False)
-def disable_form(request: Request, admin: Admin, user_id: int) -> Response:
+def disable_form(request: Request, admin: Admin, user_id: RowId) -> Response:
     try:
         set_disabled(request, admin, user_id, True)
     except AccountError as exc:
@@ -103,7 +103,7 @@ def disable_form(request: Request, admin: Admin, user_id: int) -> Response:
 
 
 @router.post("/admin/users/{user_id}/enable", include_in_schema=False)
-def enable_form(request: Request, admin: Admin, user_id: int) -> Response:
+def enable_form(request: Request, admin: Admin, user_id: RowId) -> Response:
     set_disabled(request, admin, user_id, False)
     return RedirectResponse("/admin/users?saved=enabled", status_code=303)
 
@@ -112,7 +112,7 @@ def enable_form(request: Request, admin: Admin, user_id: int) -> Response:
 def password_form(
     request: Request,
     admin: Admin,
-    user_id: int,
+    user_id: RowId,
     password: Annotated[str, Form(max_length=MAX_PASSWORD + 1)] = "",
 ) -> Response:
     try:
@@ -148,7 +148,7 @@ class DisabledBody(BaseModel):
 
 @router.put("/api/admin/users/{user_id}/disabled", tags=["admin"], response_model=None)
 def disabled_api(
-    request: Request, admin: Admin, user_id: int, body: DisabledBody
+    request: Request, admin: Admin, user_id: RowId, body: DisabledBody
 ) -> dict[str, Any] | Response:
     """Disable (signed out everywhere, tokens refused) or enable an account."""
     try:
@@ -166,7 +166,7 @@ class PasswordBody(BaseModel):
 
 @router.put("/api/admin/users/{user_id}/password", tags=["admin"], response_model=None)
 def password_api(
-    request: Request, admin: Admin, user_id: int, body: PasswordBody
+    request: Request, admin: Admin, user_id: RowId, body: PasswordBody
 ) -> dict[str, Any] | Response:
     """Set a new password for an account; it is signed out everywhere."""
     try:

@@ -11,9 +11,9 @@ never changes: it asks for ``Depends(get_ctx)`` and reads ``ctx.user``; the user
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -44,6 +44,8 @@ PUBLIC_PATHS = frozenset(
 PUBLIC_PREFIXES = ("/static/", "/invitations/")
 #: Row ids fit a 32-bit integer; a larger number is refused before it reaches the database.
 MAX_ROW_ID = 2**31 - 1
+#: A row id in a route's path (a token, an account), refused with 422 when out of range.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class SignInRequired(Exception):

@@ -24,6 +24,7 @@ from prepdeck.grading._text import (
 )
 from prepdeck.grading._units import (
     MAX_ANSWER_UNITS,
+    Matrix,
     Units,
     capped,
     question_keys,
@@ -103,6 +104,16 @@ LEXICAL_CALIBRATION = Calibration(
 )
 MAX_DERIVED = 8
 SALAD_FACTOR = 0.6
+# Round-2 variants of bench/grading.py (issue 6), declared before measuring; both off is the
+# engine as it was. F1_ALIGNMENT: alignment is the harmonic mean of the reference's recall and
+# the answer's precision (each answer unit's best similarity against the reference, weighted
+# like the reference's units: IDF, question words demoted, spread per word), recall alone
+# when the answer's weights sum to 0. LEXICAL_SHARE: the model's score is blended with the
+# lexical grader's score for the same case, ``(1 - share) * model + share * lexical``
+# (key-point results, rating and notes stay the model's; the salad factor applies once, to
+# the blend). Neither applies to the lexical fallback.
+F1_ALIGNMENT = False
+LEXICAL_SHARE = 0.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,8 @@ class _Reference:
     key_points: tuple[KeyPointSpec, ...]
     derived: bool
     context: frozenset[str]
+    ignore: frozenset[str]  # the question's stems
+    table: IdfTable
 
 
 def grade(
@@ -151,13 +164,21 @@ def grade_many(
         method, calibration, idf = LEXICAL_METHOD, LEXICAL_CALIBRATION, "stems"
         notes = (f"lexical fallback: {exc}",)
     table = bundled_tables()[idf]
+    share = LEXICAL_SHARE if encoder is not None else 0.0
     prepared: dict[tuple[str, tuple[str, ...] | None, str | None], _Reference] = {}
+    lexical: dict[tuple[str, tuple[str, ...] | None, str | None], _Reference] = {}
     grades = []
     for answer, reference, kps, question in cases:
         key = (reference, tuple(kps) if kps else None, question)
         if key not in prepared:
             prepared[key] = _prepare(reference, key[1], question, encoder, table)
-        grades.append(_grade_one(answer, prepared[key], encoder, calibration, bands, method, notes))
+            if share:
+                stems = bundled_tables()["stems"]
+                lexical[key] = _prepare(reference, key[1], question, None, stems)
+        blend = (lexical[key], share) if share else None
+        grades.append(
+            _grade_one(answer, prepared[key], encoder, calibration, bands, method, notes, blend)
+        )
     return grades
 
 
@@ -178,7 +199,9 @@ def _prepare(
         KeyPointSpec(kp, u, weights(u, table, ignore)) for kp, u in zip(kps, kp_units, strict=True)
     ]
     context = frozenset(content_stems(question or "")) | frozenset(content_stems(text))
-    return _Reference(text, units, weights(units, table, ignore), tuple(specs), derived, context)
+    return _Reference(
+        text, units, weights(units, table, ignore), tuple(specs), derived, context, ignore, table
+    )
 
 
 def derive_key_points(reference: str) -> tuple[str, ...]:
@@ -200,48 +223,77 @@ def _grade_one(
     bands: Bands,
     method: str,
     notes: tuple[str, ...],
+    blend: tuple[_Reference, float] | None = None,
 ) -> Grade:
+    """Grade one answer; with ``blend`` (the lexical reference, its share) the score mixes
+    in the lexical grader's score (``LEXICAL_SHARE``)."""
     answer = answer.strip()
     if not answer:
         results = tuple(KeyPointResult(k.text, False, 0.0) for k in ref.key_points)
         return _finish(0.0, results, ref, bands, method, (*notes, "empty answer"))
-    answer, cut = capped(answer, encoder)
+    text, cut = capped(answer, encoder)
     if cut:
         unit = "wordpieces" if encoder else "words"
         notes = (*notes, f"a long answer: only its first {MAX_ANSWER_UNITS} {unit} were graded")
-    alignment, _, results, extra = _measure(answer, ref, encoder, cal)
+    alignment, results, extra = _measure(text, ref, encoder, cal)
+    score = _score(alignment, results, ref, cal)
+    if blend:
+        lexical_ref, share = blend
+        words_text, _ = capped(answer, None)
+        lexical_alignment, lexical_results, _ = _measure(
+            words_text, lexical_ref, None, LEXICAL_CALIBRATION
+        )
+        lexical = _score(lexical_alignment, lexical_results, lexical_ref, LEXICAL_CALIBRATION)
+        score = (1 - share) * score + share * lexical
+    if extra:
+        score *= SALAD_FACTOR
+    return _finish(score, results, ref, bands, method, (*notes, *extra))
+
+
+def _score(
+    alignment: float, results: tuple[KeyPointResult, ...], ref: _Reference, cal: Calibration
+) -> float:
+    """The score in [0, 1] before the keyword-salad factor (see :class:`Calibration`)."""
     # Alignment: 0.5 at an answer to another topic (bank 90th percentile), rising gently.
     aligned = 1.0 / (1.0 + math.exp(-cal.steepness * (alignment - cal.midpoint)))
     # Key points: each earns 0 at another topic's level of similarity, 1 at its own wording.
+    # A flagged key point (negated, wrong subject) earns nothing, however close its wording.
     credit = [
         0.0 if r.reason else min(1.0, max(0.0, (r.similarity - cal.off) / (cal.on - cal.off)))
         for r in results
     ]
     covered = float(np.mean(credit)) if credit else aligned
     weight = cal.derived_kp_weight if ref.derived else cal.kp_weight
-    score = (1 - weight) * aligned + weight * covered
-    if extra:
-        score *= SALAD_FACTOR
-    return _finish(score, results, ref, bands, method, (*notes, *extra))
+    return (1 - weight) * aligned + weight * covered
 
 
 def _measure(
     answer: str, ref: _Reference, encoder: Encoder | None, cal: Calibration
-) -> tuple[float, float, tuple[KeyPointResult, ...], tuple[str, ...]]:
-    """(alignment, key-point credit, key-point results, notes) of a non-empty answer."""
+) -> tuple[float, tuple[KeyPointResult, ...], tuple[str, ...]]:
+    """(alignment, key-point results, notes) of a non-empty answer."""
     units = units_of(answer, encoder)
     total = float(ref.weights.sum())
     alignment = 0.0
     if total > 0 and len(units):
-        best = similarity(ref.units, units).max(axis=1)
-        alignment = float((best * ref.weights).sum() / total)
+        sim = similarity(ref.units, units)
+        alignment = float((sim.max(axis=1) * ref.weights).sum() / total)
+        if F1_ALIGNMENT:
+            alignment = _f1(alignment, sim, weights(units, ref.table, ref.ignore))
     windows = answer_windows(answer)
     results = tuple(match(k, answer, units, windows, cal.hit, ref.context) for k in ref.key_points)
-    # A flagged key point (negated, wrong subject) earns nothing, however close its wording.
-    credit = [0.0 if r.reason else r.similarity for r in results]
-    kp_score = float(np.mean(credit)) if credit else alignment
     extra = ("the answer is a list of keywords, not statements",) if keyword_salad(answer) else ()
-    return alignment, kp_score, results, extra
+    return alignment, results, extra
+
+
+def _f1(recall: float, sim: Matrix, answer_weights: Matrix) -> float:
+    """Harmonic mean of ``recall`` and the answer's IDF-weighted precision (each answer
+    unit's best similarity against the reference: ``sim``'s column maxima); ``recall`` when
+    the answer's weights sum to 0."""
+    total = float(answer_weights.sum())
+    if total <= 0:
+        return recall
+    precision = float((sim.max(axis=0) * answer_weights).sum() / total)
+    return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
 
 
 def _finish(

@@ -20,14 +20,13 @@ from prepdeck.storage import (
     CardView,
     ConcurrentUpdate,
     QueueFilter,
+    QueueWindow,
     ReviewInput,
     Store,
 )
 
 #: A card due within this much time is shown again in the same session.
 LEARN_AHEAD = timedelta(minutes=20)
-#: Due cards read when only the first card of a queue is wanted (more only when needed).
-PEEK_DUE = 8
 #: How often a rating is retried when another process changed the card meanwhile.
 MAX_RETRIES = 5
 
@@ -43,33 +42,6 @@ def day_bounds(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
     if local < start:
         start -= timedelta(days=1)
     return start.astimezone(now.tzinfo), (start + timedelta(days=1)).astimezone(now.tzinfo)
-
-
-def _ready(card: CardView, now: datetime) -> bool:
-    return card.state.phase is not CardPhase.REVIEW and (
-        card.state.due is None or card.state.due <= now
-    )
-
-
-def _all_learning_later(due: list[CardView], now: datetime) -> bool:
-    """Whether every card of ``due`` is a learning card due after ``now``."""
-    return all(
-        c.state.phase is not CardPhase.REVIEW and c.state.due is not None and c.state.due > now
-        for c in due
-    )
-
-
-def _may_hide_first(due: list[CardView], now: datetime, review_room: int) -> bool:
-    """Whether the first card of the queue may lie beyond ``due``, the earliest due cards.
-
-    The earliest ready learning card, if any is among them, is the first; else a review is,
-    unless a ready card due later (but by now) was cut off, or none of them can be shown.
-    """
-    if any(_ready(c, now) for c in due):
-        return False
-    has_review = review_room > 0 and any(c.state.phase is CardPhase.REVIEW for c in due)
-    last = due[-1].state.due
-    return not has_review or last is None or last <= now
 
 
 def session_queue(
@@ -91,7 +63,8 @@ def session_queue(
     (within the new limit), then learning cards due within :data:`LEARN_AHEAD` — last, so a
     card just rated Again is not shown straight back while others wait. Cram walks all
     matching cards in bank order, skipping the ``reviewed`` already seen. With ``peek``
-    only the first card is wanted (at most one is returned, and fewer queries run).
+    only the first card is wanted: at most one is returned, by one look-up
+    (:meth:`~prepdeck.storage.Store.next_card`), which every web step uses.
     """
     room = 10_000 if limit is None else limit - reviewed
     if room <= 0:
@@ -99,17 +72,15 @@ def session_queue(
     if cram:
         return store.all_cards(user, flt, reviewed + (1 if peek else room))[reviewed:]
     start, end = day_bounds(now, settings)
+    if peek:
+        window = QueueWindow(
+            now, start, end, now + LEARN_AHEAD, settings.reviews_per_day, settings.new_per_day
+        )
+        card = store.next_card(user, flt, window)
+        return [] if card is None else [card]
     done = store.day_counts(user, start)
     review_room = max(settings.reviews_per_day - done.reviews_done, 0)
-    fetch = min(room, PEEK_DUE) if peek else room
-    due = store.due_cards(user, end, flt, fetch)
-    if peek and len(due) == fetch < room and _may_hide_first(due, now, review_room):
-        if _all_learning_later(due, now):
-            # by due date, nothing cut off is ready either: only a review may come first
-            more = store.due_cards(user, end, flt, 1, reviews_only=True) if review_room else []
-            due = due + more
-        else:
-            due = store.due_cards(user, end, flt, room)
+    due = store.due_cards(user, end, flt, room)
     learning = [c for c in due if c.state.phase is not CardPhase.REVIEW]
     reviews = [c for c in due if c.state.phase is CardPhase.REVIEW][:review_room]
     ready = [c for c in learning if c.state.due is None or c.state.due <= now]
@@ -117,11 +88,9 @@ def session_queue(
         c for c in learning if c.state.due is not None and now < c.state.due <= now + LEARN_AHEAD
     ]
     first = ready + reviews
-    if peek and first:
-        return first[:1]
     new_room = min(max(settings.new_per_day - done.new_done, 0), max(room - len(first), 0))
-    new = store.new_cards(user, flt, min(new_room, 1) if peek else new_room) if new_room else []
-    return (first + new + ahead)[: 1 if peek else room]
+    new = store.new_cards(user, flt, new_room) if new_room else []
+    return (first + new + ahead)[:room]
 
 
 @dataclass

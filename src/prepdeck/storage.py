@@ -94,6 +94,21 @@ class SyncResult:
 
 
 @dataclass(frozen=True)
+class QueueWindow:
+    """Where a practice queue stands: the moment, the study day and its limits."""
+
+    now: datetime
+    #: Ratings since then count against the day's limits.
+    day_start: datetime
+    #: Reviews due by then are today's.
+    day_end: datetime
+    #: Learning cards due by then come back within the session, after everything else.
+    ahead_until: datetime
+    reviews_per_day: int
+    new_per_day: int
+
+
+@dataclass(frozen=True)
 class DayCounts:
     new_done: int = 0
     reviews_done: int = 0
@@ -165,14 +180,18 @@ class Store(Protocol):
         until: datetime,
         flt: QueueFilter,
         limit: int,
-        *,
-        reviews_only: bool = False,
     ) -> list[CardView]:
-        """Cards due by ``until`` (learning and review; only review ones with
-        ``reviews_only``), earliest due first."""
+        """Cards due by ``until`` (learning and review), earliest due first."""
         ...
 
     def new_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]: ...
+
+    def next_card(self, user: int, flt: QueueFilter, window: QueueWindow) -> CardView | None:
+        """The queue's first card, in one look-up: the earliest-due learning card due by
+        ``now``; else the earliest review due by ``day_end`` while today's reviews are not
+        used up; else the first new card while today's new cards are not; else the
+        earliest learning card due by ``ahead_until`` (and ``day_end``); else None."""
+        ...
 
     def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]: ...
 

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Select,
     and_,
-    bindparam,
     case,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -33,6 +29,7 @@ from prepdeck.storage import (
     ConcurrentUpdate,
     DayCounts,
     QueueFilter,
+    QueueWindow,
     ReviewEvent,
     ReviewInput,
     ReviewRecord,
@@ -42,7 +39,7 @@ from prepdeck.storage import (
     TopicStatus,
 )
 from prepdeck.store import engine as engines
-from prepdeck.store import sync
+from prepdeck.store import queue, sync
 from prepdeck.store.accounts import AccountQueries
 from prepdeck.store.base import StoreBase
 from prepdeck.store.cards_admin import CardAdminQueries
@@ -52,7 +49,6 @@ from prepdeck.store.progress_io import ProgressQueries
 from prepdeck.store.review_write import write_review
 from prepdeck.store.rows import (
     STATE_COLUMNS,
-    VIEW_COLUMNS,
     card_state,
     filtered,
     state_columns,
@@ -62,7 +58,6 @@ from prepdeck.store.rows import (
 )
 from prepdeck.store.sharing import (
     SharingQueries,
-    bank_visible_to,
     visible_bank_ids,
     visible_cards,
 )
@@ -147,17 +142,28 @@ class SqlStore(
         until: datetime,
         flt: QueueFilter,
         limit: int,
-        *,
-        reviews_only: bool = False,
     ) -> list[CardView]:
-        query = _due_query(user, until, flt, limit, reviews_only)
+        query = queue.due_query(user, until, flt, limit)
         with self._begin() as conn:
             return [to_view(r) for r in conn.execute(query).mappings()]
 
     def new_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
-        query = _new_query(user, flt, limit)
+        query = queue.new_query(user, flt, limit)
         with self._begin() as conn:
             return [to_view(r) for r in conn.execute(query).mappings()]
+
+    def next_card(self, user: int, flt: QueueFilter, window: QueueWindow) -> CardView | None:
+        values = {
+            "now": window.now,
+            "day_end": window.day_end,
+            "ahead_until": window.ahead_until,
+            "since": window.day_start,
+            "reviews_per_day": window.reviews_per_day,
+            "new_per_day": window.new_per_day,
+        }
+        with self._begin() as conn:
+            row = conn.execute(queue.next_card_query(user, flt), values).mappings().first()
+        return None if row is None else to_view(row)
 
     def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:
         query = visible_cards(user).order_by(banks.c.id, items.c.position).limit(limit)
@@ -237,7 +243,9 @@ class SqlStore(
 
     def day_counts(self, user: int, since: datetime) -> DayCounts:
         with self._begin() as conn:
-            new_done, reviews_done = conn.execute(_DAY_COUNTS, {"user": user, "since": since}).one()
+            new_done, reviews_done = conn.execute(
+                queue.DAY_COUNTS, {"user": user, "since": since}
+            ).one()
         return DayCounts(int(new_done), int(reviews_done))
 
     def topic_status(self, user: int, now: datetime, until: datetime) -> list[TopicStatus]:
@@ -362,60 +370,3 @@ class SqlStore(
             conn.execute(
                 update(sessions).where(sessions.c.id == session_id).values(ended_at=utcnow())
             )
-
-
-#: New cards and reviews ``:user`` did since ``:since`` (undos counted back); every practice
-#: step runs it, so it is built once.
-_SIGN = case((reviews.c.kind == "undo", -1), else_=1)
-_DAY_COUNTS = select(
-    func.coalesce(func.sum(case((reviews.c.was_new.is_(True), _SIGN), else_=0)), 0),
-    func.coalesce(func.sum(case((reviews.c.was_new.is_(False), _SIGN), else_=0)), 0),
-).where(
-    reviews.c.user_id == bindparam("user"),
-    reviews.c.reviewed_at >= bindparam("since"),
-    or_(
-        reviews.c.kind == "review",
-        and_(reviews.c.kind == "undo", reviews.c.phase_before.is_not(None)),
-    ),
-)
-
-
-# The practice queue's statements are kept per user, filter and limit: building one (and its
-# cache key, which SQLAlchemy memoises on the statement object) costs more CPU than running it.
-@lru_cache(maxsize=2048)
-def _due_query(
-    user: int, until: datetime, flt: QueueFilter, limit: int, reviews_only: bool
-) -> Select[Any]:
-    joined = cards.join(items, items.c.id == cards.c.item_id).join(
-        banks, banks.c.id == items.c.bank_id
-    )
-    query = (
-        select(*VIEW_COLUMNS)
-        .select_from(joined)
-        .where(
-            cards.c.user_id == user,
-            cards.c.suspended.is_(False),
-            cards.c.due <= until,
-            (
-                cards.c.phase == int(CardPhase.REVIEW)
-                if reviews_only
-                else cards.c.phase != int(CardPhase.NEW)
-            ),
-            items.c.active.is_(True),
-            bank_visible_to(user),
-        )
-        .order_by(cards.c.due, cards.c.id)
-        .limit(limit)
-    )
-    return filtered(query, flt)
-
-
-@lru_cache(maxsize=2048)
-def _new_query(user: int, flt: QueueFilter, limit: int) -> Select[Any]:
-    query = (
-        visible_cards(user)
-        .where(or_(cards.c.id.is_(None), and_(cards.c.phase == 0, cards.c.suspended.is_(False))))
-        .order_by(banks.c.id, items.c.position)
-        .limit(limit)
-    )
-    return filtered(query, flt)

@@ -101,7 +101,8 @@ class AccountQueries(StoreBase):
         """:meth:`account_profile` of the enabled user a live API token (or else a live session
         cookie) belongs to, in one query (and one transaction); None if it is unknown,
         revoked, expired or the account disabled. Its last-used time is touched as by
-        :meth:`verify_api_token` and :meth:`session_user`.
+        :meth:`verify_api_token` and :meth:`session_user`. Every request runs it, so on
+        PostgreSQL it runs without a transaction (autocommit).
         """
         now = utcnow()
         if token is not None:
@@ -111,7 +112,7 @@ class AccountQueries(StoreBase):
         else:
             return None
         table, seen = _CREDENTIALS[kind]
-        with self._begin() as conn:
+        with self._read() as conn:  # the touch below stands alone: no transaction needed
             row = conn.execute(_profile_query(kind), {"digest": digest, "now": now}).first()
             if row is None:
                 return None

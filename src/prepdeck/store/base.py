@@ -43,6 +43,14 @@ class StoreBase:
             return _Joined(shared[1])
         return _Transaction(self)
 
+    def _read(self) -> Any:
+        """``with self._read() as conn`` for a read that needs no transaction of its own (one
+        statement, or writes that stand alone): on PostgreSQL in autocommit, which spares a
+        BEGIN and a COMMIT round trip (sign-in on every request); else as :meth:`_begin`."""
+        if self.engine.dialect.name != "postgresql" or self._shared():
+            return self._begin()
+        return _Transaction(self, autocommit=True)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run the store's calls inside the block in one transaction (one connection).
@@ -79,14 +87,20 @@ class _Joined:
 
 
 class _Transaction:
-    """``with store._begin() as conn``: one transaction, database errors as StoreError."""
+    """``with store._begin() as conn``: one transaction, database errors as StoreError (or,
+    with ``autocommit``, a connection whose every statement commits by itself)."""
 
-    def __init__(self, store: StoreBase) -> None:
+    def __init__(self, store: StoreBase, autocommit: bool = False) -> None:
         self.store = store
+        self.autocommit = autocommit
         self.context: Any = None
 
     def __enter__(self) -> Connection:
         try:
+            if self.autocommit:
+                self.context = self.store.engine.connect()
+                conn: Connection = self.context.__enter__()
+                return conn.execution_options(isolation_level="AUTOCOMMIT")
             self.context = self.store.engine.begin()
             return self.context.__enter__()  # type: ignore[no-any-return]
         except OperationalError as exc:

@@ -76,11 +76,19 @@ def _due_cards(user: int) -> Select[Any]:
 
 def _new_cards(user: int) -> Select[Any]:
     """The visible items the user has not studied (no card, or a new one not suspended)."""
-    return (
-        visible_cards(user)
-        .where(or_(cards.c.id.is_(None), and_(cards.c.phase == 0, cards.c.suspended.is_(False))))
-        .order_by(banks.c.id, items.c.position)
+    # Written as "no studied card" in items' index order, so the first new card is found by
+    # walking the index past the studied ones, not by sorting every item.
+    card = cards.alias("studied")
+    studied = (
+        select(card.c.id)
+        .where(
+            card.c.user_id == user,
+            card.c.item_id == items.c.id,
+            or_(card.c.phase != int(CardPhase.NEW), card.c.suspended.is_(True)),
+        )
+        .exists()
     )
+    return visible_cards(user).where(~studied).order_by(items.c.bank_id, items.c.position)
 
 
 @lru_cache(maxsize=2048)

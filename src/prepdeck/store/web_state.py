@@ -136,7 +136,8 @@ _AT_VERSION = (
     practice_states.c.user_id == bindparam("user"),
     practice_states.c.version == bindparam("version"),
 )
-#: The session row at version ``:version`` moved on by one rating (see rate_practice).
+#: The session row at version ``:version`` moved on by one rating (see count_rating): counted,
+#: and ``:shown`` shown next (at ``:shown_at``), or none when ``:finished_at`` ended it.
 _RATED = (
     update(practice_states)
     .where(*_AT_VERSION)
@@ -145,11 +146,13 @@ _RATED = (
         reviewed=practice_states.c.reviewed + 1,
         again=practice_states.c.again + bindparam("again_add"),
         next_due=bindparam("next_due"),
-        shown_item_id=None,
+        shown_item_id=bindparam("shown"),
+        shown_at=bindparam("shown_at"),
         typed_answer=None,
         grade=None,
         proposed_rating=None,
         remaining=bindparam("remaining"),
+        finished_at=bindparam("finished_at"),
     )
     .returning(*practice_states.c)
 )
@@ -293,41 +296,23 @@ class WebStateQueries(StoreBase):
             )
         return done
 
-    def rate_practice(
+    def record_practice_rating(
         self,
         state: PracticeState,
         view: CardView,
         new_state: CardState | None,
         review: ReviewInput,
         request_key: str | None = None,
-        remaining: int | None = None,
-    ) -> tuple[int, PracticeState]:
-        """Log a rating of the card shown, count it in the session, keep ``request_key``: one
-        transaction. Returns the review id and the session after it (nothing shown).
+    ) -> int:
+        """Log a rating of the card shown and keep ``request_key``; its review id. Run it in
+        a :meth:`transaction` with :meth:`count_rating`, which moves the session on.
 
-        Raises :class:`StaleState` when the session moved on meanwhile, ConcurrentUpdate when
-        the card changed elsewhere (reload it and rate again), and :class:`DuplicateRequest`
-        when the request key was already used (see :meth:`rated_request`).
+        Raises ConcurrentUpdate when the card changed elsewhere (reload it and rate again),
+        and :class:`DuplicateRequest` when the request key was already used (see
+        :meth:`rated_request`).
         """
-        next_due = state.next_due
-        if new_state is not None and new_state.due is not None:
-            next_due = new_state.due if next_due is None else min(next_due, new_state.due)
         try:
             with self._begin() as conn:
-                # the session row first: a second writer waits here, then finds a new version
-                row = conn.execute(
-                    _RATED,
-                    {
-                        "sid": state.sid,
-                        "user": state.user,
-                        "version": state.version,
-                        "again_add": int(review.rating is Rating.AGAIN),
-                        "next_due": next_due,
-                        "remaining": state.remaining if remaining is None else remaining,
-                    },
-                ).first()
-                if row is None:
-                    raise StaleState(state.sid)
                 review_id = write_review(conn, state.user, view, new_state, review)
                 if request_key is not None:
                     kept = conn.execute(
@@ -345,8 +330,49 @@ class WebStateQueries(StoreBase):
                     if kept is None:  # raised out of the transaction: the rating is rolled back
                         raise DuplicateRequest(request_key)
         except IntegrityError:
-            raise ConcurrentUpdate("the card or the session changed meanwhile") from None
-        return review_id, _state(row)
+            raise ConcurrentUpdate("the card changed meanwhile") from None
+        return review_id
+
+    def count_rating(
+        self,
+        state: PracticeState,
+        rating: Rating,
+        due: datetime | None,
+        remaining: int,
+        shown: int | None,
+    ) -> PracticeState:
+        """The session after a rating (``due``: the rated card's next due date), in one
+        update: ``shown`` is the card shown next, or None to end the session.
+
+        Raises :class:`StaleState` when the session moved on since ``state`` was read (the
+        whole rating is then rolled back: run it in a :meth:`transaction`).
+        """
+        next_due = state.next_due
+        if due is not None:
+            next_due = due if next_due is None else min(next_due, due)
+        now = utcnow()
+        with self._begin() as conn:
+            row = conn.execute(
+                _RATED,
+                {
+                    "sid": state.sid,
+                    "user": state.user,
+                    "version": state.version,
+                    "again_add": int(rating is Rating.AGAIN),
+                    "next_due": next_due,
+                    "shown": shown,
+                    "shown_at": None if shown is None else now,
+                    "remaining": remaining if shown is not None else 0,
+                    "finished_at": None if shown is not None else now,
+                },
+            ).first()
+            if row is None:
+                raise StaleState(state.sid)
+            if shown is None:
+                conn.execute(
+                    update(sessions).where(sessions.c.id == state.session_id).values(ended_at=now)
+                )
+        return _state(row)
 
     def rated_request(self, user: int, request_key: str) -> RatedRequest | None:
         """The rating saved under ``request_key`` by ``user``, if any."""

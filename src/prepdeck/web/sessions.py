@@ -11,7 +11,7 @@ acknowledged once, with the first rating's review id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -375,14 +375,21 @@ def _rate_once(
         new_state.due is None or new_state.due <= now + LEARN_AHEAD
     )
     remaining = max(state.remaining - 1 + int(again_soon), 0)
-    review_id, state = ctx.store.rate_practice(
-        state, view, new_state, review, request_key, remaining
+    review_id = ctx.store.record_practice_rating(state, view, new_state, review, request_key)
+    # the next card, seen after this rating (the rated card's new due date, today's counts)
+    queue = _queue(ctx, replace(state, reviewed=state.reviewed + 1), peek=True)
+    shown = queue[0] if queue else None
+    state = ctx.store.count_rating(
+        state,
+        rating,
+        None if new_state is None else new_state.due,
+        max(remaining, 1),
+        None if shown is None else shown.item_pk,
     )
     interval = None
     if new_state is not None and new_state.due is not None and new_state.last_review is not None:
         interval = new_state.due - new_state.last_review
-    state, view_next = _advance(ctx, state)
-    after = _summary(state) if view_next is None else _step(ctx, state, view_next)
+    after = _summary(state) if shown is None else _step(ctx, state, shown)
     return RateData(item_pk, rating, interval, after, review_id)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Header, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from prepdeck.model import Difficulty
@@ -17,7 +17,7 @@ from prepdeck.scheduling import Rating
 from prepdeck.storage import QueueFilter
 from prepdeck.store.context import Context
 from prepdeck.web import services, sessions
-from prepdeck.web.deps import get_ctx, is_htmx, page
+from prepdeck.web.deps import get_ctx, is_htmx, json_response, page
 from prepdeck.web.sessions import MAX_ANSWER_CHARS
 
 router = APIRouter()
@@ -173,55 +173,55 @@ def finish_form(request: Request, sid: Sid, ctx: Ctx) -> Response:
 
 
 # JSON API ----------------------------------------------------------------------------------
-@router.post("/api/practice", tags=["practice"], status_code=201)
-def start_api(body: StartRequest, ctx: Ctx) -> dict[str, Any]:
+@router.post("/api/practice", tags=["practice"], response_model=dict[str, Any], status_code=201)
+def start_api(body: StartRequest, ctx: Ctx) -> JSONResponse:
     """Start a session (due cards, then new ones, within today's limits); the first card.
 
     The session lives in the database: any server process continues it, a restart keeps it."""
-    return _start(ctx, body).to_dict()
+    return json_response(_start(ctx, body).to_dict(), status_code=201)
 
 
-@router.get("/api/practice/{sid}", tags=["practice"])
-def step_api(sid: Sid, ctx: Ctx) -> dict[str, Any]:
+@router.get("/api/practice/{sid}", tags=["practice"], response_model=dict[str, Any])
+def step_api(sid: Sid, ctx: Ctx) -> JSONResponse:
     """The current card with the interval each rating would give, or the summary when done."""
-    return sessions.current(ctx, sid).to_dict()
+    return json_response(sessions.current(ctx, sid).to_dict())
 
 
-@router.post("/api/practice/{sid}/check", tags=["practice"])
-def check_api(sid: Sid, body: CheckRequest, ctx: Ctx) -> dict[str, Any]:
+@router.post("/api/practice/{sid}/check", tags=["practice"], response_model=dict[str, Any])
+def check_api(sid: Sid, body: CheckRequest, ctx: Ctx) -> JSONResponse:
     """Grade a typed answer: score, key points hit and missed, proposed rating."""
-    return sessions.check(ctx, sid, body.item_pk, body.answer).to_dict()
+    return json_response(sessions.check(ctx, sid, body.item_pk, body.answer).to_dict())
 
 
-@router.get("/api/practice/{sid}/reveal", tags=["practice"])
-def reveal_api(sid: Sid, ctx: Ctx, item_pk: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+@router.get("/api/practice/{sid}/reveal", tags=["practice"], response_model=dict[str, Any])
+def reveal_api(sid: Sid, ctx: Ctx, item_pk: Annotated[int, Query(ge=1)]) -> JSONResponse:
     """The reference answer, references, hints and key points of the current card."""
-    return sessions.reveal(ctx, sid, item_pk).to_dict()
+    return json_response(sessions.reveal(ctx, sid, item_pk).to_dict())
 
 
-@router.post("/api/practice/{sid}/rate", tags=["practice"])
+@router.post("/api/practice/{sid}/rate", tags=["practice"], response_model=dict[str, Any])
 def rate_api(
     sid: Sid,
     body: RateRequest,
     ctx: Ctx,
     idempotency_key: IdempotencyKey = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Save a rating for the current card; its review id and the next card (or the summary).
 
     Send an ``Idempotency-Key`` header to retry safely: a repeat is answered with the first
     rating's ``review_id`` and ``replayed: true``, and nothing is saved twice."""
     rated = sessions.rate(ctx, sid, body.item_pk, Rating(body.rating), body.answer, idempotency_key)
-    return rated.to_dict()
+    return json_response(rated.to_dict())
 
 
-@router.post("/api/practice/{sid}/undo", tags=["practice"])
-def undo_api(sid: Sid, ctx: Ctx) -> dict[str, Any]:
+@router.post("/api/practice/{sid}/undo", tags=["practice"], response_model=dict[str, Any])
+def undo_api(sid: Sid, ctx: Ctx) -> JSONResponse:
     """Undo the session's last rating; that card is current again."""
     undone, step = sessions.undo(ctx, sid)
-    return {"undone": undone, "current": step.to_dict()}
+    return json_response({"undone": undone, "current": step.to_dict()})
 
 
-@router.post("/api/practice/{sid}/finish", tags=["practice"])
-def finish_api(sid: Sid, ctx: Ctx) -> dict[str, Any]:
+@router.post("/api/practice/{sid}/finish", tags=["practice"], response_model=dict[str, Any])
+def finish_api(sid: Sid, ctx: Ctx) -> JSONResponse:
     """End the session now; its summary."""
-    return sessions.finish(ctx, sid).to_dict()
+    return json_response(sessions.finish(ctx, sid).to_dict())

@@ -76,6 +76,6 @@ def test_a_restart_under_the_app_needs_no_restart_of_the_app(
 ) -> None:
     step = client.post("/api/practice", json={}, headers=csrf(client)).json()
     cluster.restart()  # every pooled connection is now dead
-    for _ in range(3):  # pre-ping replaces them: no request fails
+    for _ in range(3):  # the checkout check replaces them: no request fails
         response = client.get(f"/api/practice/{step['session']}")
         assert response.status_code == 200, response.text

@@ -4,13 +4,15 @@ SQLite runs in WAL mode with foreign keys on and a busy timeout, so a second pro
 waits for a lock instead of failing at once. Every failure to open a database becomes
 a :class:`StoreError` with the database named, never a traceback; losing the server
 (PostgreSQL stopped or restarting, the network gone) is :class:`DatabaseUnavailable`, which
-the web answers with 503. PostgreSQL connections are checked before use (``pool_pre_ping``)
-and a connection that broke is thrown away with the rest of the pool, so after a restart of
-the server the next requests reconnect by themselves.
+the web answers with 503. A pooled PostgreSQL connection is checked before use (its socket
+must have nothing to read: a server that stopped or restarted has closed it) and a connection
+that broke is thrown away with the rest of the pool, so after a restart of the server the
+next requests reconnect by themselves.
 """
 
 from __future__ import annotations
 
+import select
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,13 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    DisconnectionError,
+    OperationalError,
+)
 
 from prepdeck.errors import Location, PrepdeckError
 
@@ -79,7 +87,6 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         }
     else:
         kwargs.update(
-            pool_pre_ping=True,
             pool_timeout=POOL_TIMEOUT_S,
             connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
         )
@@ -92,7 +99,27 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             # Take the write lock at the start, so read-then-write transactions never deadlock.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    else:
+        event.listen(engine, "checkout", _closed_by_server)
     return engine
+
+
+def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a pooled connection the server closed while it sat in the pool.
+
+    An idle connection has nothing to read; a server that shut down or restarted has sent
+    its goodbye and closed the socket, which makes it readable. Polling the socket costs no
+    round trip (``pool_pre_ping`` costs one per checkout, two per rating). The pool then
+    throws the connection away and connects again (DisconnectionError).
+    """
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the connection was closed")
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError) as exc:
+        raise DisconnectionError(f"the connection's socket failed: {exc}") from None
+    if readable:
+        raise DisconnectionError("the server closed the connection")
 
 
 def _alembic_config() -> Config:

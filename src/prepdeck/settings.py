@@ -122,9 +122,11 @@ class Settings:
     log_format: str = "text"
     #: Requests one server process works on at once (its thread pool). The work of a request
     #: holds Python's GIL nearly all the time, so a few threads keep a process busy and more
-    #: only contend for it (measured in bench/server.py: 4 threads beat anyio's 40 by ~20%);
-    #: run more processes (--workers) to use more cores.
-    request_threads: int = 4
+    #: only contend for it (bench/server.py, 4 workers, 200 learners: 4 threads beat anyio's
+    #: 40 by ~20%; then 1 and 2 threads 461 and 462 reviews/s, 4 threads 419); two, so one
+    #: slow request (an import, a grading) does not hold up a process's other requests. Run
+    #: more processes (--workers) to use more cores.
+    request_threads: int = 2
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property

@@ -174,13 +174,7 @@ class Store(Protocol):
 
     def bank_fingerprint(self, name: str) -> str | None: ...
 
-    def due_cards(
-        self,
-        user: int,
-        until: datetime,
-        flt: QueueFilter,
-        limit: int,
-    ) -> list[CardView]:
+    def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
         """Cards due by ``until`` (learning and review), earliest due first."""
         ...
 

@@ -250,16 +250,17 @@ def _grade_one(
     if cut:
         unit = "wordpieces" if encoder else "words"
         notes = (*notes, f"a long answer: only its first {MAX_ANSWER_UNITS} {unit} were graded")
-    alignment, results, extra = _measure(text, ref, encoder, cal)
+    alignment, results = _measure(text, ref, encoder, cal)
     score = _score(alignment, results, ref, cal)
     if blend:
         lexical_ref, share = blend
         words_text, _ = capped(answer, None)
-        lexical_alignment, lexical_results, _ = _measure(
+        lexical_alignment, lexical_results = _measure(
             words_text, lexical_ref, None, LEXICAL_CALIBRATION
         )
         lexical = _score(lexical_alignment, lexical_results, lexical_ref, LEXICAL_CALIBRATION)
         score = (1 - share) * score + share * lexical
+    extra = ("the answer is a list of keywords, not statements",) if keyword_salad(text) else ()
     if extra:
         score *= SALAD_FACTOR
     return _finish(score, results, ref, bands, method, (*notes, *extra))
@@ -284,8 +285,8 @@ def _score(
 
 def _measure(
     answer: str, ref: _Reference, encoder: Encoder | None, cal: Calibration
-) -> tuple[float, tuple[KeyPointResult, ...], tuple[str, ...]]:
-    """(alignment, key-point results, notes) of a non-empty answer."""
+) -> tuple[float, tuple[KeyPointResult, ...]]:
+    """(alignment, key-point results) of a non-empty answer."""
     units = units_of(answer, encoder)
     total = float(ref.weights.sum())
     alignment = 0.0
@@ -296,8 +297,7 @@ def _measure(
             alignment = _f1(alignment, sim, weights(units, ref.table, ref.ignore))
     windows = answer_windows(answer)
     results = tuple(match(k, answer, units, windows, cal.hit, ref.context) for k in ref.key_points)
-    extra = ("the answer is a list of keywords, not statements",) if keyword_salad(answer) else ()
-    return alignment, results, extra
+    return alignment, results
 
 
 def _f1(recall: float, sim: Matrix, answer_weights: Matrix) -> float:

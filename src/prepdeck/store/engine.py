@@ -114,8 +114,11 @@ def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     """
     if dbapi_connection.closed or dbapi_connection.broken:
         raise DisconnectionError("the connection was closed")
+    # poll, not select: a busy server process holds sockets numbered past select's 1024
+    poller = select.poll()
     try:
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        readable = poller.poll(0)
     except (OSError, ValueError) as exc:
         raise DisconnectionError(f"the connection's socket failed: {exc}") from None
     if readable:

@@ -136,13 +136,7 @@ class SqlStore(
             )
 
     # queues ------------------------------------------------------------------------------
-    def due_cards(
-        self,
-        user: int,
-        until: datetime,
-        flt: QueueFilter,
-        limit: int,
-    ) -> list[CardView]:
+    def due_cards(self, user: int, until: datetime, flt: QueueFilter, limit: int) -> list[CardView]:
         query = queue.due_query(user, until, flt, limit)
         with self._begin() as conn:
             return [to_view(r) for r in conn.execute(query).mappings()]

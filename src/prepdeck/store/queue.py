@@ -19,7 +19,6 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
-    literal_column,
     or_,
     select,
     union_all,
@@ -27,17 +26,20 @@ from sqlalchemy import (
 
 from prepdeck.scheduling import CardPhase
 from prepdeck.storage import QueueFilter
-from prepdeck.store.rows import VIEW_COLUMNS, filtered
+from prepdeck.store.rows import VIEW_COLUMNS, const, filtered
 from prepdeck.store.sharing import bank_visible_to, visible_cards
 from prepdeck.store.tables import banks, cards, items, reviews
 
-_SIGN = case((reviews.c.kind == "undo", -1), else_=1)
+_SIGN = case((reviews.c.kind == const("undo"), const(-1)), else_=const(1))
 _LEARNING = (int(CardPhase.LEARNING), int(CardPhase.RELEARNING))
+#: The user whose queue a statement reads, bound when it runs (one statement for everyone).
+_USER = bindparam("user", type_=Integer)
 
 
 def _done(was_new: bool) -> ColumnElement[Any]:
     """New cards (or reviews) rated since ``:since`` by ``:user``, undos counted back."""
-    return func.coalesce(func.sum(case((reviews.c.was_new.is_(was_new), _SIGN), else_=0)), 0)
+    counted = case((reviews.c.was_new.is_(was_new), _SIGN), else_=const(0))
+    return func.coalesce(func.sum(counted), const(0))
 
 
 def _today(user: Any) -> ColumnElement[bool]:
@@ -45,8 +47,8 @@ def _today(user: Any) -> ColumnElement[bool]:
         reviews.c.user_id == user,
         reviews.c.reviewed_at >= bindparam("since"),
         or_(
-            reviews.c.kind == "review",
-            and_(reviews.c.kind == "undo", reviews.c.phase_before.is_not(None)),
+            reviews.c.kind == const("review"),
+            and_(reviews.c.kind == const("undo"), reviews.c.phase_before.is_not(None)),
         ),
     )
 
@@ -66,7 +68,7 @@ def _due_cards(user: int) -> Select[Any]:
         .where(
             cards.c.user_id == user,
             cards.c.suspended.is_(False),
-            cards.c.phase != int(CardPhase.NEW),
+            cards.c.phase != const(int(CardPhase.NEW)),
             items.c.active.is_(True),
             bank_visible_to(user),
         )
@@ -84,7 +86,7 @@ def _new_cards(user: int) -> Select[Any]:
         .where(
             card.c.user_id == user,
             card.c.item_id == items.c.id,
-            or_(card.c.phase != int(CardPhase.NEW), card.c.suspended.is_(True)),
+            or_(card.c.phase != const(int(CardPhase.NEW)), card.c.suspended.is_(True)),
         )
         .exists()
     )
@@ -103,36 +105,82 @@ def new_query(user: int, flt: QueueFilter, limit: int) -> Select[Any]:
     return filtered(_new_cards(user).limit(limit), flt)
 
 
-@lru_cache(maxsize=2048)
-def next_card_query(user: int, flt: QueueFilter) -> Select[Any]:
+@lru_cache(maxsize=256)
+def next_card_query(flt: QueueFilter) -> Select[Any]:
     """The first card of the queue (see :meth:`prepdeck.storage.Store.next_card`), in one
-    statement: the first of each kind, ranked. Binds ``now``, ``day_end``, ``ahead_until``,
-    ``since``, ``reviews_per_day`` and ``new_per_day``."""
+    statement: the first of each kind, ranked. Binds ``user``, ``now``, ``day_end``,
+    ``ahead_until``, ``since``, ``reviews_per_day`` and ``new_per_day``.
 
-    def left(per_day: str, was_new: bool) -> ColumnElement[bool]:
-        done = select(_done(was_new)).where(_today(user)).scalar_subquery()
-        return bindparam(per_day, type_=Integer) > done
-
-    learning = cards.c.phase.in_(_LEARNING)
-    due = cards.c.due
-    kinds = (
-        _due_cards(user).where(learning, due <= bindparam("now")),
-        _due_cards(user).where(
-            cards.c.phase == int(CardPhase.REVIEW),
-            due <= bindparam("day_end"),
-            left("reviews_per_day", False),
-        ),
-        _new_cards(user).where(left("new_per_day", True)),
-        _due_cards(user).where(
-            learning,
-            due > bindparam("now"),
-            due <= bindparam("ahead_until"),
-            due <= bindparam("day_end"),
-        ),
+    Kept short on purpose: psycopg prepares no statement over 4 KiB, and planning this one
+    anew cost PostgreSQL more than running it. So the banks the user may see and the day's
+    counts are each worked out once (CTEs), every kind yields only its first item's id,
+    and the card's columns are read for the winner alone.
+    """
+    shelf = select(banks.c.id).where(bank_visible_to(_USER)).cte("shelf")
+    done = select(_done(True).label("new"), _done(False).label("old")).where(_today(_USER))
+    day = done.cte("day")
+    scheduled = cards.join(items, items.c.id == cards.c.item_id).join(
+        banks, banks.c.id == items.c.bank_id
     )
-    firsts = [
-        filtered(kind.add_columns(literal_column(str(rank)).label("rank")).limit(1), flt).subquery()
-        for rank, kind in enumerate(kinds)
-    ]
-    ranked = union_all(*(select(first) for first in firsts)).subquery()
-    return select(ranked).order_by(ranked.c.rank).limit(1)
+
+    def first(rank: int, query: Select[Any]) -> Select[Any]:
+        query = query.add_columns(const(rank).label("rank")).limit(const(1))
+        return select(filtered(query, flt).subquery())
+
+    def due(rank: int, *where: ColumnElement[bool]) -> Select[Any]:
+        query = select(items.c.id.label("pk")).select_from(scheduled)
+        query = query.where(
+            cards.c.user_id == _USER,
+            cards.c.suspended.is_(False),
+            items.c.active.is_(True),
+            banks.c.id.in_(select(shelf.c.id)),
+            *where,
+        )
+        return first(rank, query.order_by(cards.c.due, cards.c.id))
+
+    studied = (
+        select(cards.c.id)
+        .where(
+            cards.c.user_id == _USER,
+            cards.c.item_id == items.c.id,
+            or_(cards.c.phase != const(int(CardPhase.NEW)), cards.c.suspended.is_(True)),
+        )
+        .exists()
+    )
+    # "no studied card" in items' index order: the first new card is found by walking the
+    # index past the studied ones, not by sorting every item
+    new = (
+        select(items.c.id.label("pk"))
+        .select_from(items.join(banks, banks.c.id == items.c.bank_id))
+        .where(
+            items.c.active.is_(True),
+            banks.c.id.in_(select(shelf.c.id)),
+            ~studied,
+            bindparam("new_per_day", type_=Integer) > select(day.c.new).scalar_subquery(),
+        )
+        .order_by(items.c.bank_id, items.c.position)
+    )
+    learning = or_(*(cards.c.phase == const(phase) for phase in _LEARNING))
+    now, day_end = bindparam("now"), bindparam("day_end")
+    ranked = union_all(
+        due(0, learning, cards.c.due <= now),
+        due(
+            1,
+            cards.c.phase == const(int(CardPhase.REVIEW)),
+            cards.c.due <= day_end,
+            bindparam("reviews_per_day", type_=Integer) > select(day.c.old).scalar_subquery(),
+        ),
+        first(2, new),
+        due(
+            3,
+            learning,
+            cards.c.due > now,
+            cards.c.due <= bindparam("ahead_until"),
+            cards.c.due <= day_end,
+        ),
+    ).subquery()
+    pick = select(ranked.c.pk).order_by(ranked.c.rank).limit(const(1)).scalar_subquery()
+    joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
+        cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == _USER)
+    )
+    return select(*VIEW_COLUMNS).select_from(joined).where(items.c.id == pick)

@@ -28,7 +28,7 @@ from prepdeck.shared_banks import (
     SharedAnswer,
 )
 from prepdeck.store.base import StoreBase
-from prepdeck.store.rows import VIEW_COLUMNS, card_state, undone_review_ids
+from prepdeck.store.rows import VIEW_COLUMNS, card_state, const, undone_review_ids
 from prepdeck.store.tables import (
     api_tokens,
     auth_sessions,
@@ -53,13 +53,14 @@ MAX_SHARED_ANSWERS = 200
 
 def _learner_accounts() -> Any:
     """Users who sign in as learners (a password and the learner role)."""
-    return and_(users.c.role == Role.LEARNER.value, users.c.password_hash.is_not(None))
+    return and_(users.c.role == const(Role.LEARNER.value), users.c.password_hash.is_not(None))
 
 
 def bank_visible_to(user: int) -> ColumnElement[bool]:
     """True for the rows of ``banks`` that ``user`` may see (for queries that join banks)."""
     is_learner = exists().where(users.c.id == user, _learner_accounts())
-    return or_(banks.c.published_at.is_not(None), banks.c.name == BUNDLED_BANK, ~is_learner)
+    bundled = banks.c.name == const(BUNDLED_BANK)
+    return or_(banks.c.published_at.is_not(None), bundled, ~is_learner)
 
 
 def visible_bank_ids(user: int) -> Select[Any]:

@@ -148,6 +148,7 @@ class SqlStore(
 
     def next_card(self, user: int, flt: QueueFilter, window: QueueWindow) -> CardView | None:
         values = {
+            "user": user,
             "now": window.now,
             "day_end": window.day_end,
             "ahead_until": window.ahead_until,
@@ -156,7 +157,7 @@ class SqlStore(
             "new_per_day": window.new_per_day,
         }
         with self._begin() as conn:
-            row = conn.execute(queue.next_card_query(user, flt), values).mappings().first()
+            row = conn.execute(queue.next_card_query(flt), values).mappings().first()
         return None if row is None else to_view(row)
 
     def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:

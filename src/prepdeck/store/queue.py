@@ -28,7 +28,7 @@ from prepdeck.scheduling import CardPhase
 from prepdeck.storage import QueueFilter
 from prepdeck.store.rows import VIEW_COLUMNS, const, filtered
 from prepdeck.store.sharing import bank_visible_to, visible_cards
-from prepdeck.store.tables import banks, cards, items, reviews
+from prepdeck.store.tables import UTCDateTime, banks, cards, items, reviews
 
 _SIGN = case((reviews.c.kind == const("undo"), const(-1)), else_=const(1))
 _LEARNING = (int(CardPhase.LEARNING), int(CardPhase.RELEARNING))
@@ -161,7 +161,8 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
         .order_by(items.c.bank_id, items.c.position)
     )
     learning = or_(*(cards.c.phase == const(phase) for phase in _LEARNING))
-    now, day_end = bindparam("now"), bindparam("day_end")
+    now = bindparam("now", type_=UTCDateTime)
+    day_end = bindparam("day_end", type_=UTCDateTime)
     ranked = union_all(
         due(0, learning, cards.c.due <= now),
         due(

@@ -56,8 +56,9 @@ def _learner_accounts() -> Any:
     return and_(users.c.role == const(Role.LEARNER.value), users.c.password_hash.is_not(None))
 
 
-def bank_visible_to(user: int) -> ColumnElement[bool]:
-    """True for the rows of ``banks`` that ``user`` may see (for queries that join banks)."""
+def bank_visible_to(user: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """True for the rows of ``banks`` that ``user`` (an id, or a bound parameter) may see, for
+    queries that join banks."""
     is_learner = exists().where(users.c.id == user, _learner_accounts())
     bundled = banks.c.name == const(BUNDLED_BANK)
     return or_(banks.c.published_at.is_not(None), bundled, ~is_learner)

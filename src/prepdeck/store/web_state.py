@@ -120,15 +120,19 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
 _USERS_PRACTICE = select(practice_states).where(
     practice_states.c.id == bindparam("sid"), practice_states.c.user_id == bindparam("user")
 )
-#: The card of item ``:item_pk`` as ``:user`` sees it (their card, if they have one).
-_SHOWN_CARD = (
-    select(*VIEW_COLUMNS)
+#: Session ``:sid`` of ``:user`` (its columns prefixed ``s_``) and the card it shows, if any, as
+#: the user sees it (:data:`VIEW_COLUMNS`): one statement for every step of a session.
+_PRACTICE_AND_CARD = (
+    select(*(c.label(f"s_{c.name}") for c in practice_states.c), *VIEW_COLUMNS)
     .select_from(
-        items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
-            cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == bindparam("user"))
+        practice_states.outerjoin(items, items.c.id == practice_states.c.shown_item_id)
+        .outerjoin(banks, banks.c.id == items.c.bank_id)
+        .outerjoin(
+            cards,
+            and_(cards.c.item_id == items.c.id, cards.c.user_id == practice_states.c.user_id),
         )
     )
-    .where(items.c.id == bindparam("item_pk"))
+    .where(practice_states.c.id == bindparam("sid"), practice_states.c.user_id == bindparam("user"))
 )
 #: Session ``:sid`` of ``:user`` still at ``:version`` (every change is guarded by it).
 _AT_VERSION = (
@@ -167,26 +171,33 @@ def _changed(columns: tuple[str, ...]) -> Update:
     return update(table).where(*_AT_VERSION).values(version=table.c.version + 1, **values)
 
 
-def _state(row: Any) -> PracticeState:
+def _state(row: Any, prefix: str = "") -> PracticeState:
+    """The session in ``row``; its columns named ``prefix`` + the column's name."""
+    m = row._mapping
+
+    def get(name: str) -> Any:
+        return m[prefix + name]
+
+    proposed = get("proposed_rating")
     return PracticeState(
-        sid=row.id,
-        user=row.user_id,
-        session_id=row.session_id,
-        flt=_filter(row.filters),
-        limit=row.max_cards,
-        cram=row.cram,
-        shown_pk=row.shown_item_id,
-        shown_at=row.shown_at,
-        typed=row.typed_answer,
-        grade=row.grade,
-        proposed=None if row.proposed_rating is None else Rating(row.proposed_rating),
-        reviewed=row.reviewed,
-        again=row.again,
-        remaining=row.remaining,
-        next_due=row.next_due,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        version=row.version,
+        sid=get("id"),
+        user=get("user_id"),
+        session_id=get("session_id"),
+        flt=_filter(get("filters")),
+        limit=get("max_cards"),
+        cram=get("cram"),
+        shown_pk=get("shown_item_id"),
+        shown_at=get("shown_at"),
+        typed=get("typed_answer"),
+        grade=get("grade"),
+        proposed=None if proposed is None else Rating(proposed),
+        reviewed=get("reviewed"),
+        again=get("again"),
+        remaining=get("remaining"),
+        next_due=get("next_due"),
+        started_at=get("started_at"),
+        finished_at=get("finished_at"),
+        version=get("version"),
     )
 
 
@@ -235,20 +246,15 @@ class WebStateQueries(StoreBase):
     def practice_with_card(
         self, user: int, sid: str
     ) -> tuple[PracticeState, CardView | None] | None:
-        """The session and the card it shows (one transaction): what a card page needs."""
+        """The session and the card it shows: what a card page needs."""
         with self._begin() as conn:
-            row = conn.execute(_USERS_PRACTICE, {"sid": sid, "user": user}).first()
-            if row is None:
-                return None
-            state = _state(row)
-            if state.shown_pk is None:
-                return state, None
-            card = (
-                conn.execute(_SHOWN_CARD, {"user": user, "item_pk": state.shown_pk})
-                .mappings()
-                .first()
-            )
-        return state, None if card is None else to_view(card)
+            row = conn.execute(_PRACTICE_AND_CARD, {"sid": sid, "user": user}).first()
+        if row is None:
+            return None
+        state = _state(row, "s_")
+        if state.shown_pk is None or row.item_pk is None:
+            return state, None
+        return state, to_view(row._mapping)
 
     def _change(self, state: PracticeState, durable: bool = True, **values: Any) -> PracticeState:
         """Apply ``values`` if the session is still at ``state.version``; else StaleState.

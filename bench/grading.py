@@ -100,6 +100,11 @@ VARIANTS: list[Variant] = [
 ]
 
 
+def dev_part(part: str) -> list[DevAnswer]:
+    """The dev set's answers of one part ("v1": the 360 that rounds 1 and 2 were chosen on)."""
+    return [r for r in read_devset(DEVSET) if r.part == part]
+
+
 def ranks(x: np.ndarray) -> np.ndarray:
     order = np.argsort(x, kind="mergesort")
     r = np.empty(len(x))
@@ -278,7 +283,7 @@ def main() -> None:
     args = parser.parse_args()
     items: dict[str, Item] = {i.id: i for i in prepdeck.read_bank().items}
     if args.variants:
-        print_variants(read_devset(DEVSET), items, VARIANTS if args.variants == 2 else ROUND_1)
+        print_variants(dev_part("v1"), items, VARIANTS if args.variants == 2 else ROUND_1)
         return
     if not MOHLER.exists():
         sys.exit(f"bench/grading.py: {MOHLER} not found (the Mohler benchmark lives in ../shared)")
@@ -329,7 +334,7 @@ def main() -> None:
         f"load, {rss_after:.0f} MiB after, {rss_end:.0f} MiB at the end"
     )
     if DEVSET.exists():
-        print_devset(read_devset(DEVSET), items)
+        print_devset(dev_part("v1"), items)
     if PAIRS.exists():
         acc = pair_accuracy(read_pairs(PAIRS), items, pair_scorer)
         print(f"\nrobustness pairs ({PAIRS.relative_to(ROOT)}): better answer scored higher")

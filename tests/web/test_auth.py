@@ -309,6 +309,44 @@ def test_api_tokens_create_use_revoke(server: Factory) -> None:
     assert gone.status_code == 204
 
 
+def test_practice_api_checks_the_token_in_its_own_hop(server: Factory) -> None:
+    """The practice API looks the token up in the thread its work runs in (deps.signs_in_itself):
+    an unknown, revoked or disabled one is still a 401 that saves nothing, and a cookie
+    request still needs its CSRF token."""
+    client = server()
+    store = store_of(client)
+    ada = store.create_account("ada", "correct horse")
+    token = store.create_api_token(ada, "script")
+    bearer = {"Authorization": f"Bearer {token}"}
+    client.cookies.clear()
+    started = client.post("/api/practice", json={"limit": 5}, headers=bearer)
+    assert started.status_code == 201, started.text
+    sid, item_pk = started.json()["session"], started.json()["card"]["item_pk"]
+    rate = f"/api/practice/{sid}/rate"
+    body = {"item_pk": item_pk, "rating": 3}
+    for bad in ("Bearer nope", f"Basic {token}", "Bearer "):
+        refused = client.post(rate, json=body, headers={"Authorization": bad})
+        assert refused.status_code == 401, bad
+        assert "token" in refused.json()["detail"]
+    assert (
+        client.get(f"/api/practice/{sid}", headers={"Authorization": "Bearer x"}).status_code == 401
+    )
+    assert list(store.review_log(ada)) == []
+    store.set_disabled(ada, True)
+    assert client.post(rate, json=body, headers=bearer).status_code == 401
+    assert list(store.review_log(ada)) == []
+    store.set_disabled(ada, False)
+    rated = client.post(rate, json=body, headers=bearer)
+    assert rated.status_code == 200 and rated.json()["saved"]["item_pk"] == item_pk
+    assert len(list(store.review_log(ada))) == 1
+    store.revoke_api_token(ada, store.api_tokens(ada)[0].id)
+    assert client.get(f"/api/practice/{sid}", headers=bearer).status_code == 401
+    # signed in by cookie instead: the same routes, and CSRF applies
+    sign_in(client, "ada", "correct horse")
+    assert client.post(f"/api/practice/{sid}/finish").status_code == 403
+    assert client.post(f"/api/practice/{sid}/finish", headers=_csrf(client)).status_code == 200
+
+
 def test_tokens_are_per_user(server: Factory) -> None:
     ada, bob = server(), server()
     store = store_of(ada)

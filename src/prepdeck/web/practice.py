@@ -17,7 +17,14 @@ from prepdeck.scheduling import Rating
 from prepdeck.storage import QueueFilter
 from prepdeck.store.context import Context
 from prepdeck.web import services, sessions
-from prepdeck.web.deps import get_ctx, is_htmx, json_response, page
+from prepdeck.web.deps import (
+    get_ctx,
+    is_htmx,
+    json_response,
+    page,
+    run_signed_in,
+    signs_in_itself,
+)
 from prepdeck.web.sessions import MAX_ANSWER_CHARS
 
 router = APIRouter()
@@ -173,55 +180,77 @@ def finish_form(request: Request, sid: Sid, ctx: Ctx) -> Response:
 
 
 # JSON API ----------------------------------------------------------------------------------
+# The API's routes are async and run their work in one thread-pool hop, the user's token
+# looked up in it too (deps.signs_in_itself): the practice API is the server's hot path.
 @router.post("/api/practice", tags=["practice"], response_model=dict[str, Any], status_code=201)
-def start_api(body: StartRequest, ctx: Ctx) -> JSONResponse:
+@signs_in_itself
+async def start_api(request: Request, body: StartRequest) -> JSONResponse:
     """Start a session (due cards, then new ones, within today's limits); the first card.
 
     The session lives in the database: any server process continues it, a restart keeps it."""
-    return json_response(_start(ctx, body).to_dict(), status_code=201)
+    step = await run_signed_in(request, lambda ctx: _start(ctx, body))
+    return json_response(step.to_dict(), status_code=201)
 
 
 @router.get("/api/practice/{sid}", tags=["practice"], response_model=dict[str, Any])
-def step_api(sid: Sid, ctx: Ctx) -> JSONResponse:
+@signs_in_itself
+async def step_api(request: Request, sid: Sid) -> JSONResponse:
     """The current card with the interval each rating would give, or the summary when done."""
-    return json_response(sessions.current(ctx, sid).to_dict())
+    step = await run_signed_in(request, lambda ctx: sessions.current(ctx, sid))
+    return json_response(step.to_dict())
 
 
 @router.post("/api/practice/{sid}/check", tags=["practice"], response_model=dict[str, Any])
-def check_api(sid: Sid, body: CheckRequest, ctx: Ctx) -> JSONResponse:
+@signs_in_itself
+async def check_api(request: Request, sid: Sid, body: CheckRequest) -> JSONResponse:
     """Grade a typed answer: score, key points hit and missed, proposed rating."""
-    return json_response(sessions.check(ctx, sid, body.item_pk, body.answer).to_dict())
+    checked = await run_signed_in(
+        request, lambda ctx: sessions.check(ctx, sid, body.item_pk, body.answer)
+    )
+    return json_response(checked.to_dict())
 
 
 @router.get("/api/practice/{sid}/reveal", tags=["practice"], response_model=dict[str, Any])
-def reveal_api(sid: Sid, ctx: Ctx, item_pk: Annotated[int, Query(ge=1)]) -> JSONResponse:
+@signs_in_itself
+async def reveal_api(
+    request: Request, sid: Sid, item_pk: Annotated[int, Query(ge=1)]
+) -> JSONResponse:
     """The reference answer, references, hints and key points of the current card."""
-    return json_response(sessions.reveal(ctx, sid, item_pk).to_dict())
+    revealed = await run_signed_in(request, lambda ctx: sessions.reveal(ctx, sid, item_pk))
+    return json_response(revealed.to_dict())
 
 
 @router.post("/api/practice/{sid}/rate", tags=["practice"], response_model=dict[str, Any])
-def rate_api(
+@signs_in_itself
+async def rate_api(
+    request: Request,
     sid: Sid,
     body: RateRequest,
-    ctx: Ctx,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Save a rating for the current card; its review id and the next card (or the summary).
 
     Send an ``Idempotency-Key`` header to retry safely: a repeat is answered with the first
     rating's ``review_id`` and ``replayed: true``, and nothing is saved twice."""
-    rated = sessions.rate(ctx, sid, body.item_pk, Rating(body.rating), body.answer, idempotency_key)
+    rating = Rating(body.rating)
+    rated = await run_signed_in(
+        request,
+        lambda ctx: sessions.rate(ctx, sid, body.item_pk, rating, body.answer, idempotency_key),
+    )
     return json_response(rated.to_dict())
 
 
 @router.post("/api/practice/{sid}/undo", tags=["practice"], response_model=dict[str, Any])
-def undo_api(sid: Sid, ctx: Ctx) -> JSONResponse:
+@signs_in_itself
+async def undo_api(request: Request, sid: Sid) -> JSONResponse:
     """Undo the session's last rating; that card is current again."""
-    undone, step = sessions.undo(ctx, sid)
+    undone, step = await run_signed_in(request, lambda ctx: sessions.undo(ctx, sid))
     return json_response({"undone": undone, "current": step.to_dict()})
 
 
 @router.post("/api/practice/{sid}/finish", tags=["practice"], response_model=dict[str, Any])
-def finish_api(sid: Sid, ctx: Ctx) -> JSONResponse:
+@signs_in_itself
+async def finish_api(request: Request, sid: Sid) -> JSONResponse:
     """End the session now; its summary."""
-    return json_response(sessions.finish(ctx, sid).to_dict())
+    summary = await run_signed_in(request, lambda ctx: sessions.finish(ctx, sid))
+    return json_response(summary.to_dict())

@@ -10,14 +10,16 @@ grouped by question, predictions clipped to [0, 5]), median and p95 ms per answe
 single ``grade()`` calls, with the encoder's cache cold (cleared before each call: the
 reference and key points are encoded too) and warm (they were graded before: only the
 answer is encoded), model load time and resident memory. Then Pearson and Spearman on the
-dev set (tests/data/grading/devset/devset.jsonl: 360 answers to 60 bundled-bank items, label
-the mean of two blind 0-5 grades), graded without the items' authored key points (as Mohler
-has none) and with them, beside the same baselines; then accuracy per class on
-tests/data/grading/pairs.jsonl. Nothing is fitted on Mohler except that final linear map.
+dev set (tests/data/grading/devset/devset.jsonl: part v1, 360 answers to 60 bundled-bank
+items; part v2, 240 answers to 40 others written with less of the reference's wording; label
+the mean of two 0-5 grades), per part and for both, graded without the items' authored key
+points (as Mohler has none) and with them, beside the same baselines; then accuracy per class
+on tests/data/grading/pairs.jsonl. Nothing is fitted on Mohler except that final linear map.
 
-``--variants`` grades only the dev set and the pairs (never Mohler) under each of the
-variants declared in ``VARIANTS`` before any of them was measured, and exits; ``--variants 1``
-runs the first round's (``ROUND_1``).
+``--variants [ROUND]`` grades only the dev set and the pairs (never Mohler) under each of a
+round's variants, declared before any of them was measured, and exits: ``--variants 3`` (the
+default) runs ``ROUND_3`` on both parts of the dev set; ``--variants 1`` and ``--variants 2``
+rerun ``ROUND_1`` and ``ROUND_2`` on part v1, the set those rounds chose on.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import numpy as np
 import prepdeck
 from prepdeck.grading import engine, grade, grade_many
 from prepdeck.grading._text import content_stems, plain_reference
-from prepdeck.grading.devset import DevAnswer, read_devset
+from prepdeck.grading.devset import PARTS, DevAnswer, read_devset
 from prepdeck.grading.encoder import get_encoder
 from prepdeck.grading.idf import IdfTable
 from prepdeck.grading.pairs import pair_accuracy, read_pairs
@@ -91,13 +93,38 @@ ROUND_1: list[Variant] = [
 # variant within 0.005 of the best loses to an earlier (simpler) one in this list; the
 # robustness pairs must stay >= 95% ranked right. Result: "lexical blend 0.2" (dev r 0.817;
 # 0.821 at 0.35 is within 0.005), now the engine's LEXICAL_SHARE.
-VARIANTS: list[Variant] = [
+ROUND_2: list[Variant] = [
     Variant("current"),  # the engine before round 2: recall, no lexical blend
     Variant("F1 alignment", f1=True),
     Variant("lexical blend 0.2", lexical_share=0.2),
     Variant("lexical blend 0.35", lexical_share=0.35),
     Variant("F1 + lexical blend 0.2", f1=True, lexical_share=0.2),
 ]
+# Round 3 (issue 6), declared and committed before any engine score on the dev set's part v2
+# was measured. Round 2's gain on part v1 did not carry over to Mohler, and v1's answers tie
+# word reuse to quality much more than Mohler's do, so part v2 (240 answers to 40 other items,
+# written with less of the reference's wording) was added first. The variants, in this order
+# (an earlier one wins ties): the engine as it is (lexical share 0.2, derived key-point
+# weight 0.3); lexical share 0.1; lexical share 0 (the engine before round 2); lexical share
+# 0.35; derived key-point weight 0.2, and 0.4, each with lexical share 0.2. Selection rule:
+# the mean of the two parts' Pearson r without authored key points, (r_v1 + r_v2) / 2,
+# chooses; a variant within 0.005 of the best loses to an earlier one in this list; the
+# robustness pairs must stay >= 95% ranked right. The winner goes into the engine's
+# constants, then bench/grading.py runs once, Mohler included, and nothing more is tried on
+# Mohler whatever it says. Known when declaring: the v1 figures of rounds 1 and 2 (no blend
+# 0.807, 0.2 0.817, 0.35 0.821; derived weight 0.2 / 0.4 without the blend 0.803 / 0.810),
+# stemmed recall's r on v2 (0.682, the dev set's README), and, from before round 2, that
+# derived weight 0 and IDF smoothing had crossed 0.60 on Mohler; neither of those two is
+# declared (both lost on v1 in round 1).
+ROUND_3: list[Variant] = [
+    Variant("current (lexical 0.2, kp 0.3)", lexical_share=0.2),
+    Variant("lexical share 0.1", lexical_share=0.1),
+    Variant("lexical share 0", lexical_share=0.0),
+    Variant("lexical share 0.35", lexical_share=0.35),
+    Variant("derived kp weight 0.2", derived_kp_weight=0.2, lexical_share=0.2),
+    Variant("derived kp weight 0.4", derived_kp_weight=0.4, lexical_share=0.2),
+]
+ROUNDS = {1: ROUND_1, 2: ROUND_2, 3: ROUND_3}
 
 
 def dev_part(part: str) -> list[DevAnswer]:
@@ -202,24 +229,31 @@ def devset_scores(
 
 
 def print_devset(dev: Sequence[DevAnswer], items: dict[str, Item]) -> None:
-    y = np.array([r.label for r in dev])
-    rows = [
-        {"reference_answer": plain_reference(items[r.item_id].answer), "student_answer": r.answer}
-        for r in dev
-    ]
+    """Pearson and Spearman on each part of the dev set and on both."""
     print(
-        f"\ndev set ({DEVSET.relative_to(ROOT)}): {len(dev)} answers to "
-        f"{len({r.item_id for r in dev})} bank items, label = mean of two blind 0-5 grades"
+        f"\ndev set ({DEVSET.relative_to(ROOT)}): label = mean of two 0-5 grades; "
+        "v1 and v2 are its two parts"
     )
-    print(f"{'grader':44} {'Pearson':>8} {'Spearman':>9}")
-    for name, scores in (
-        ("TF-IDF cosine (IDF over the 60 references)", tfidf_cosine(rows)),
-        ("stemmed recall (Porter)", stemmed_recall(rows)),
-        ("prepdeck, without authored key points", devset_scores(dev, items, False)),
-        ("prepdeck, with authored key points", devset_scores(dev, items, True)),
-    ):
-        r, rho = correlations(scores, y)
-        print(f"{name:44} {r:8.3f} {rho:9.3f}")
+    print(f"{'grader':44} {'part':>4} {'answers':>7} {'Pearson':>8} {'Spearman':>9}")
+    for part in (*PARTS, "both"):
+        rows = [r for r in dev if part in (r.part, "both")]
+        y = np.array([r.label for r in rows])
+        plain = [
+            {
+                "reference_answer": plain_reference(items[r.item_id].answer),
+                "student_answer": r.answer,
+            }
+            for r in rows
+        ]
+        refs = len({r.item_id for r in rows})
+        for name, scores in (
+            (f"TF-IDF cosine (IDF over the {refs} references)", tfidf_cosine(plain)),
+            ("stemmed recall (Porter)", stemmed_recall(plain)),
+            ("prepdeck, without authored key points", devset_scores(rows, items, False)),
+            ("prepdeck, with authored key points", devset_scores(rows, items, True)),
+        ):
+            r, rho = correlations(scores, y)
+            print(f"{name:44} {part:>4} {len(rows):7d} {r:8.3f} {rho:9.3f}")
 
 
 def pair_scorer(cases: Sequence[tuple[str, Item]]) -> list[float]:
@@ -268,6 +302,45 @@ def print_variants(
         )
 
 
+def print_round3(
+    dev: Sequence[DevAnswer], items: dict[str, Item], variants: Sequence[Variant]
+) -> None:
+    """Round 3's table: each part's Pearson r without authored key points and their mean
+    (the rule), v2's Spearman, both parts pooled without and with key points, the pairs."""
+    parts = {part: [r for r in dev if r.part == part] for part in PARTS}
+    pairs = read_pairs(PAIRS)
+    print(
+        f"dev set: {', '.join(f'{p} {len(rows)}' for p, rows in parts.items())} answers; "
+        f"pairs: {len(pairs)} (Mohler is not graded here)"
+    )
+    print("rule: mean of v1's and v2's Pearson r without key points; ties within 0.005 go to")
+    print("the earlier variant; pairs >= 95%")
+    header = (
+        f"{'variant':30} {'v1 r':>6} {'v2 r':>6} {'mean r':>7} {'v2 rho':>7} {'both r':>7} "
+        f"{'both kp r':>9} {'pairs':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for v in variants:
+        with variant(v):
+            bare = {p: devset_scores(rows, items, False) for p, rows in parts.items()}
+            kps = devset_scores(dev, items, True)
+            right, total = pair_accuracy(pairs, items, pair_scorer)["all"]
+        r = {
+            p: correlations(bare[p], np.array([a.label for a in rows])) for p, rows in parts.items()
+        }
+        y = np.array([a.label for a in dev])
+        both = correlations(
+            [x for p in PARTS for x in bare[p]],
+            np.array([a.label for p in PARTS for a in parts[p]]),
+        )
+        print(
+            f"{v.name:30} {r['v1'][0]:6.3f} {r['v2'][0]:6.3f} "
+            f"{(r['v1'][0] + r['v2'][0]) / 2:7.3f} {r['v2'][1]:7.3f} {both[0]:7.3f} "
+            f"{correlations(kps, y)[0]:9.3f} {right:5d}/{total} {100 * right / total:4.1f}%"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=0, help="only the first N rows (0: all)")
@@ -275,15 +348,18 @@ def main() -> None:
         "--variants",
         type=int,
         nargs="?",
-        const=2,
-        choices=(1, 2),
+        const=3,
+        choices=sorted(ROUNDS),
         metavar="ROUND",
-        help="a round's declared variants on the dev set and pairs (default: round 2)",
+        help="a round's declared variants on the dev set and pairs (default: round 3)",
     )
     args = parser.parse_args()
     items: dict[str, Item] = {i.id: i for i in prepdeck.read_bank().items}
-    if args.variants:
-        print_variants(dev_part("v1"), items, VARIANTS if args.variants == 2 else ROUND_1)
+    if args.variants == 3:
+        print_round3(read_devset(DEVSET), items, ROUND_3)
+        return
+    if args.variants:  # rounds 1 and 2 chose on part v1
+        print_variants(dev_part("v1"), items, ROUNDS[args.variants])
         return
     if not MOHLER.exists():
         sys.exit(f"bench/grading.py: {MOHLER} not found (the Mohler benchmark lives in ../shared)")
@@ -334,7 +410,7 @@ def main() -> None:
         f"load, {rss_after:.0f} MiB after, {rss_end:.0f} MiB at the end"
     )
     if DEVSET.exists():
-        print_devset(dev_part("v1"), items)
+        print_devset(read_devset(DEVSET), items)
     if PAIRS.exists():
         acc = pair_accuracy(read_pairs(PAIRS), items, pair_scorer)
         print(f"\nrobustness pairs ({PAIRS.relative_to(ROOT)}): better answer scored higher")

@@ -95,15 +95,16 @@ def test_lexical_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_model_score_blends_in_the_lexical_grader(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A fifth of the model's score is the lexical grader's (dev set r 0.817 against 0.807).
+    # 0.35 of the model's score is the lexical grader's: issue 6 round 3 chose it on both
+    # parts of the dev set (mean Pearson r 0.752 against 0.747 at 0.2, round 2's share).
     answer = "During training it zeroes random activations. This stops overfitting."
-    share = engine.LEXICAL_SHARE
+    share = 0.35
     blended = grade(answer, REFERENCE, None, QUESTION)
     monkeypatch.setattr(engine, "LEXICAL_SHARE", 0.0)
     model = grade(answer, REFERENCE, None, QUESTION)
     monkeypatch.setenv(encoder_module.ENV_VAR, "off")
     lexical = grade(answer, REFERENCE, None, QUESTION)  # the fallback: the lexical grader alone
-    assert share == 0.2 and abs(model.score - lexical.score) > 0.05
+    assert abs(model.score - lexical.score) > 0.05
     assert blended.score == pytest.approx((1 - share) * model.score + share * lexical.score)
     assert blended.key_points == model.key_points and blended.method == model.method
 

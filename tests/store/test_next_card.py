@@ -13,12 +13,14 @@ import random
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import create_engine
 
 from prepdeck.practice import session_queue
 from prepdeck.scheduling import CardPhase, CardState, Rating, Scheduler
 from prepdeck.settings import Settings
 from prepdeck.storage import QueueFilter, ReviewInput
 from prepdeck.store import SqlStore
+from prepdeck.store.queue import next_card_query
 from tests.store.conftest import T0, _item
 
 
@@ -96,3 +98,15 @@ def test_learning_cards_due_soon_come_last_and_earliest_first(store: SqlStore) -
     one_more = Settings(new_per_day=4, fuzz=False)
     peek = session_queue(store, one_more, user, QueueFilter(), now=T0, peek=True)
     assert [c.item_pk for c in peek] == [views[3].item_pk]
+
+
+def test_the_next_card_statement_stays_short_and_renders_once() -> None:
+    """psycopg keeps its parse of a statement only up to 4 KiB (``MAX_CACHED_STATEMENT_LENGTH``
+    in psycopg/_queries.py) and parses a longer one again on every run; an IN list bound as a
+    list makes SQLAlchemy render the statement again on every run. The next card is looked up
+    on every practice step, so neither may happen to it (the old statement was 8 KiB, with one)."""
+    dialect = create_engine("postgresql+psycopg://").dialect  # compiles only: no connection
+    for flt in (QueueFilter(), QueueFilter(topics=("Statistics", "Databases"), banks=("bank",))):
+        sql = str(next_card_query(flt).compile(dialect=dialect))
+        assert len(sql.encode()) <= 4096, len(sql)
+    assert "POSTCOMPILE" not in str(next_card_query(QueueFilter()).compile(dialect=dialect))

@@ -57,31 +57,26 @@ def _today(user: Any) -> ColumnElement[bool]:
 DAY_COUNTS = select(_done(True), _done(False)).where(_today(bindparam("user")))
 
 
-def _due_cards(user: int) -> Select[Any]:
-    """The user's scheduled (not new, not suspended) cards of visible, active items."""
-    joined = cards.join(items, items.c.id == cards.c.item_id).join(
-        banks, banks.c.id == items.c.bank_id
-    )
+#: Cards with their item and bank, for the queries of scheduled cards.
+_SCHEDULED = cards.join(items, items.c.id == cards.c.item_id).join(
+    banks, banks.c.id == items.c.bank_id
+)
+
+
+def _scheduled(user: Any, visible: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
+    """``user``'s cards, not suspended, of active items in banks that are ``visible``."""
     return (
-        select(*VIEW_COLUMNS)
-        .select_from(joined)
-        .where(
-            cards.c.user_id == user,
-            cards.c.suspended.is_(False),
-            cards.c.phase != const(int(CardPhase.NEW)),
-            items.c.active.is_(True),
-            bank_visible_to(user),
-        )
-        .order_by(cards.c.due, cards.c.id)
+        cards.c.user_id == user,
+        cards.c.suspended.is_(False),
+        items.c.active.is_(True),
+        visible,
     )
 
 
-def _new_cards(user: int) -> Select[Any]:
-    """The visible items the user has not studied (no card, or a new one not suspended)."""
-    # Written as "no studied card" in items' index order, so the first new card is found by
-    # walking the index past the studied ones, not by sorting every item.
+def _studied(user: Any) -> ColumnElement[bool]:
+    """``user`` has studied the item of the row (a card that is not new, or suspended)."""
     card = cards.alias("studied")
-    studied = (
+    return (
         select(card.c.id)
         .where(
             card.c.user_id == user,
@@ -90,7 +85,23 @@ def _new_cards(user: int) -> Select[Any]:
         )
         .exists()
     )
-    return visible_cards(user).where(~studied).order_by(items.c.bank_id, items.c.position)
+
+
+def _due_cards(user: int) -> Select[Any]:
+    """The user's scheduled (not new, not suspended) cards of visible, active items."""
+    return (
+        select(*VIEW_COLUMNS)
+        .select_from(_SCHEDULED)
+        .where(*_scheduled(user, bank_visible_to(user)), cards.c.phase != const(int(CardPhase.NEW)))
+        .order_by(cards.c.due, cards.c.id)
+    )
+
+
+def _new_cards(user: int) -> Select[Any]:
+    """The visible items the user has not studied (no card, or a new one not suspended)."""
+    # Written as "no studied card" in items' index order, so the first new card is found by
+    # walking the index past the studied ones, not by sorting every item.
+    return visible_cards(user).where(~_studied(user)).order_by(items.c.bank_id, items.c.position)
 
 
 @lru_cache(maxsize=2048)
@@ -111,54 +122,37 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
     statement: the first of each kind, ranked. Binds ``user``, ``now``, ``day_end``,
     ``ahead_until``, ``since``, ``reviews_per_day`` and ``new_per_day``.
 
-    Kept short on purpose: psycopg prepares no statement over 4 KiB, and planning this one
-    anew cost PostgreSQL more than running it. So the banks the user may see and the day's
-    counts are each worked out once (CTEs), every kind yields only its first item's id,
-    and the card's columns are read for the winner alone.
+    Kept short and rendered once, on purpose, as every practice step runs it: psycopg parses
+    a statement over 4 KiB again on every run (its cache stops there), and a bound IN list
+    makes SQLAlchemy render the statement again on every run. So the banks the user may see
+    and the day's counts are each worked out once (CTEs; the counts were scanned twice),
+    every kind yields only its first item's id, the card's columns are read for the winner
+    alone, and code constants are written in.
     """
     shelf = select(banks.c.id).where(bank_visible_to(_USER)).cte("shelf")
     done = select(_done(True).label("new"), _done(False).label("old")).where(_today(_USER))
     day = done.cte("day")
-    scheduled = cards.join(items, items.c.id == cards.c.item_id).join(
-        banks, banks.c.id == items.c.bank_id
-    )
+    visible = banks.c.id.in_(select(shelf.c.id))
 
     def first(rank: int, query: Select[Any]) -> Select[Any]:
         query = query.add_columns(const(rank).label("rank")).limit(const(1))
         return select(filtered(query, flt).subquery())
 
     def due(rank: int, *where: ColumnElement[bool]) -> Select[Any]:
-        query = select(items.c.id.label("pk")).select_from(scheduled)
-        query = query.where(
-            cards.c.user_id == _USER,
-            cards.c.suspended.is_(False),
-            items.c.active.is_(True),
-            banks.c.id.in_(select(shelf.c.id)),
-            *where,
-        )
+        query = select(items.c.id.label("pk")).select_from(_SCHEDULED)
+        query = query.where(*_scheduled(_USER, visible), *where)
         return first(rank, query.order_by(cards.c.due, cards.c.id))
 
-    studied = (
-        select(cards.c.id)
-        .where(
-            cards.c.user_id == _USER,
-            cards.c.item_id == items.c.id,
-            or_(cards.c.phase != const(int(CardPhase.NEW)), cards.c.suspended.is_(True)),
-        )
-        .exists()
-    )
-    # "no studied card" in items' index order: the first new card is found by walking the
-    # index past the studied ones, not by sorting every item
     new = (
         select(items.c.id.label("pk"))
         .select_from(items.join(banks, banks.c.id == items.c.bank_id))
         .where(
             items.c.active.is_(True),
-            banks.c.id.in_(select(shelf.c.id)),
-            ~studied,
+            visible,
+            ~_studied(_USER),
             bindparam("new_per_day", type_=Integer) > select(day.c.new).scalar_subquery(),
         )
-        .order_by(items.c.bank_id, items.c.position)
+        .order_by(items.c.bank_id, items.c.position)  # see _new_cards
     )
     learning = or_(*(cards.c.phase == const(phase) for phase in _LEARNING))
     now = bindparam("now", type_=UTCDateTime)

@@ -176,7 +176,7 @@ def to_view(row: RowMapping) -> CardView:
 def const(value: str | int) -> ColumnElement[Any]:
     """A constant of our own code written into the statement, not bound as a parameter.
 
-    Bound constants make hot statements longer (psycopg prepares none over 4 KiB) and hide
+    Bound constants make hot statements longer (psycopg re-parses any over 4 KiB) and hide
     from PostgreSQL's generic plans values that never change. Never for user input.
     """
     if isinstance(value, int):

@@ -10,7 +10,9 @@ fast as the server lets it for ``--seconds``, the way the API's client does: sta
 (``POST /api/practice`` answers with its first card), then rate the card shown (``POST
 .../rate`` with a fresh ``Idempotency-Key``; the answer saves the rating and carries the next
 card), and so on; a finished session is followed by a new one. So one request is one review,
-and its latency includes finding the next card. A rating that fails (503 while the database
+and its latency includes finding the next card. Sessions are 50 cards, but each learner's
+first is of a random length (1-50), so that session starts are spread over the run rather
+than falling all in the same second every 50 ratings. A rating that fails (503 while the database
 is down, a dropped connection, a timeout) is sent again with the same key until it is
 acknowledged or the run is over.
 
@@ -55,6 +57,7 @@ from tests.server.cluster import Cluster, free_port, unavailable_reason  # noqa:
 HOST = "127.0.0.1"
 RATINGS = (1, 2, 3, 4)
 RATING_WEIGHTS = (0.10, 0.15, 0.60, 0.15)  # Again, Hard, Good, Easy
+SESSION_CARDS = 50
 
 
 # the database -------------------------------------------------------------------------------
@@ -241,6 +244,11 @@ class Learner:
         self.http = Connection(HOST, port, token, timeout=10.0)
         #: Seconds between the starts of two ratings (0: as fast as the server answers).
         self.every = every
+        # The first session is of a random length, so learners end their sessions at
+        # different times: started together with equal sessions at an equal pace, all 200
+        # would start their next session in the same second, a burst no real group makes.
+        self.first_limit = self.random.randint(1, SESSION_CARDS)
+        self.sessions = 0
 
     def _error(self, kind: str) -> None:
         now = time.monotonic()
@@ -270,7 +278,8 @@ class Learner:
                     due = max(due + self.every, time.monotonic())
                 if step is None or step.get("done"):
                     t0 = time.monotonic()
-                    started = await self._send("POST", "/api/practice", {"limit": 50})
+                    limit = SESSION_CARDS if self.sessions else self.first_limit
+                    started = await self._send("POST", "/api/practice", {"limit": limit})
                     if started is None or started[0] != 201:
                         await asyncio.sleep(0.5)
                         continue
@@ -278,6 +287,7 @@ class Learner:
                         self.tally.start_ms.append((time.monotonic() - t0) * 1000)
                     step = started[1]
                     self.tally.sessions += 1
+                    self.sessions += 1
                     continue
                 step = await self._rate(step, until + 30, measure_from)
         finally:

@@ -3,6 +3,7 @@ sign-up, sign-in, sign-out, passwords, admin, invitations, API tokens, rate limi
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -309,10 +310,12 @@ def test_api_tokens_create_use_revoke(server: Factory) -> None:
     assert gone.status_code == 204
 
 
-def test_practice_api_checks_the_token_in_its_own_hop(server: Factory) -> None:
+def test_practice_api_checks_the_token_in_its_own_hop(
+    server: Factory, caplog: pytest.LogCaptureFixture
+) -> None:
     """The practice API looks the token up in the thread its work runs in (deps.signs_in_itself):
-    an unknown, revoked or disabled one is still a 401 that saves nothing, and a cookie
-    request still needs its CSRF token."""
+    an unknown, revoked or disabled one is still a 401 that saves nothing, a good one is
+    logged with its user, and a cookie request still needs its CSRF token."""
     client = server()
     store = store_of(client)
     ada = store.create_account("ada", "correct horse")
@@ -336,8 +339,11 @@ def test_practice_api_checks_the_token_in_its_own_hop(server: Factory) -> None:
     assert client.post(rate, json=body, headers=bearer).status_code == 401
     assert list(store.review_log(ada)) == []
     store.set_disabled(ada, False)
-    rated = client.post(rate, json=body, headers=bearer)
+    with caplog.at_level(logging.INFO, logger="prepdeck.access"):
+        rated = client.post(rate, json=body, headers=bearer)
     assert rated.status_code == 200 and rated.json()["saved"]["item_pk"] == item_pk
+    (logged,) = [r for r in caplog.records if getattr(r, "path", "").endswith("/rate")]
+    assert logged.user_id == ada  # type: ignore[attr-defined]
     assert len(list(store.review_log(ada))) == 1
     store.revoke_api_token(ada, store.api_tokens(ada)[0].id)
     assert client.get(f"/api/practice/{sid}", headers=bearer).status_code == 401

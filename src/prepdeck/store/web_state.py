@@ -98,8 +98,11 @@ def _filter(data: Any) -> QueueFilter:
     return QueueFilter(**{k: tuple(v) for k, v in data.items() if k in QueueFilter.__annotations__})
 
 
-#: practice_states columns -> PracticeState fields, for changes applied without reading back.
+#: practice_states columns -> PracticeState fields (where the names differ).
 _FIELD_OF = {
+    "id": "sid",
+    "user_id": "user",
+    "filters": "flt",
     "shown_item_id": "shown_pk",
     "typed_answer": "typed",
     "proposed_rating": "proposed",
@@ -111,6 +114,8 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
     out = {_FIELD_OF.get(k, k): v for k, v in values.items()}
     if out.get("proposed") is not None:
         out["proposed"] = Rating(out["proposed"])
+    if "flt" in out:
+        out["flt"] = _filter(out["flt"])
     return out
 
 
@@ -174,31 +179,7 @@ def _changed(columns: tuple[str, ...]) -> Update:
 def _state(row: Any, prefix: str = "") -> PracticeState:
     """The session in ``row``; its columns named ``prefix`` + the column's name."""
     m = row._mapping
-
-    def get(name: str) -> Any:
-        return m[prefix + name]
-
-    proposed = get("proposed_rating")
-    return PracticeState(
-        sid=get("id"),
-        user=get("user_id"),
-        session_id=get("session_id"),
-        flt=_filter(get("filters")),
-        limit=get("max_cards"),
-        cram=get("cram"),
-        shown_pk=get("shown_item_id"),
-        shown_at=get("shown_at"),
-        typed=get("typed_answer"),
-        grade=get("grade"),
-        proposed=None if proposed is None else Rating(proposed),
-        reviewed=get("reviewed"),
-        again=get("again"),
-        remaining=get("remaining"),
-        next_due=get("next_due"),
-        started_at=get("started_at"),
-        finished_at=get("finished_at"),
-        version=get("version"),
-    )
+    return PracticeState(**_fields({c.name: m[prefix + c.name] for c in practice_states.c}))
 
 
 class WebStateQueries(StoreBase):

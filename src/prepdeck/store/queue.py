@@ -54,7 +54,7 @@ def _today(user: Any) -> ColumnElement[bool]:
 
 
 #: New cards and reviews ``:user`` did since ``:since``.
-DAY_COUNTS = select(_done(True), _done(False)).where(_today(bindparam("user")))
+DAY_COUNTS = select(_done(True), _done(False)).where(_today(_USER))
 
 
 #: Cards with their item and bank, for the queries of scheduled cards.

@@ -207,11 +207,11 @@ async def may_add_banks(request: Request) -> None:
 
 
 def json_response(data: dict[str, Any], status_code: int = 200) -> JSONResponse:
-    """``data`` as JSON, for a sync route declared with ``response_model=dict[str, Any]``.
+    """``data`` as JSON, for a route declared with ``response_model=dict[str, Any]``.
 
     Returned as a response, FastAPI's validation pass over the dict is skipped: for a sync
-    route that pass runs on the thread pool, one more thread hop per request (the practice
-    API's hot path: about a tenth of a rating's server CPU)."""
+    route that pass runs on the thread pool, one more thread hop per request, and for any
+    route it is work the practice API's hot path does not need."""
     return JSONResponse(data, status_code=status_code)
 
 

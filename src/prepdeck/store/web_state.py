@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from prepdeck.scheduling import CardState, Rating, utcnow
 from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.base import StoreBase
-from prepdeck.store.review_write import insert_unless_exists, write_review
+from prepdeck.store.review_write import RequestKey, write_review
 from prepdeck.store.rows import VIEW_COLUMNS, to_view, undone_review_ids
 from prepdeck.store.tables import (
     banks,
@@ -53,10 +53,6 @@ MAX_PENDING_IMPORTS = 8
 
 class StaleState(Exception):
     """The practice session changed since it was read (another tab or a double click won)."""
-
-
-class DuplicateRequest(Exception):
-    """The request key was already used by this user (see :meth:`WebStateQueries.rated_request`)."""
 
 
 @dataclass(frozen=True)
@@ -295,27 +291,13 @@ class WebStateQueries(StoreBase):
         a :meth:`transaction` with :meth:`count_rating`, which moves the session on.
 
         Raises ConcurrentUpdate when the card changed elsewhere (reload it and rate again),
-        and :class:`DuplicateRequest` when the request key was already used (see
-        :meth:`rated_request`).
+        and :class:`~prepdeck.store.review_write.DuplicateRequest` when the request key was
+        already used (see :meth:`rated_request`).
         """
+        key = None if request_key is None else RequestKey(request_key, state.sid)
         try:
-            with self._begin() as conn:
-                review_id = write_review(conn, state.user, view, new_state, review)
-                if request_key is not None:
-                    kept = conn.execute(
-                        insert_unless_exists(conn, rate_requests, rate_requests.c.review_id),
-                        {
-                            "user_id": state.user,
-                            "request_key": request_key,
-                            "practice_id": state.sid,
-                            "review_id": review_id,
-                            "item_id": view.item_pk,
-                            "rating": int(review.rating),
-                            "created_at": review.reviewed_at,
-                        },
-                    ).first()
-                    if kept is None:  # raised out of the transaction: the rating is rolled back
-                        raise DuplicateRequest(request_key)
+            with self._begin() as conn:  # an exception leaves it: the rating is rolled back
+                review_id = write_review(conn, state.user, view, new_state, review, key)
         except IntegrityError:
             raise ConcurrentUpdate("the card changed meanwhile") from None
         return review_id

@@ -22,7 +22,8 @@ from prepdeck.practice import LEARN_AHEAD, MAX_RETRIES, session_queue
 from prepdeck.scheduling import Rating, humanise, utcnow
 from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.context import Context
-from prepdeck.store.web_state import DuplicateRequest, PracticeState, RatedRequest, StaleState
+from prepdeck.store.review_write import DuplicateRequest
+from prepdeck.store.web_state import PracticeState, RatedRequest, StaleState
 from prepdeck.web.errors import Conflict, NotFound
 
 MAX_ANSWER_CHARS = 20_000

@@ -151,7 +151,9 @@ def test_on_postgresql_a_keyed_rating_is_one_statement(
         def _seen(*args: Any) -> None:
             statements.append(args[2])
 
-        new_state = None if cram else Scheduler(load_settings(env={})).review(view.state, Rating.GOOD, T0)
+        new_state = (
+            None if cram else Scheduler(load_settings(env={})).review(view.state, Rating.GOOD, T0)
+        )
         with store.engine.begin() as conn:
             write_review(conn, user, view, new_state, ReviewInput(Rating.GOOD, T0), key)
         event.remove(store.engine, "before_cursor_execute", _seen)

@@ -40,6 +40,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import prepdeck
 from prepdeck.grading.devset import read_devset
 
@@ -166,8 +168,8 @@ def make_sheet(
             f"**Reference.** {reference.strip()}",
         ]
         for a in members:
-            code = "".join(rng.choice(string.ascii_uppercase) for _ in range(CODE_LETTERS))
-            while code in key:
+            code = ""
+            while not code or code in key:
                 code = "".join(rng.choice(string.ascii_uppercase) for _ in range(CODE_LETTERS))
             key[code] = a["answer_id"]
             quoted = [f"> {line}".rstrip() for line in a["answer"].strip().splitlines()]
@@ -301,17 +303,12 @@ def merge(
 
 def agreement(pairs: Sequence[tuple[int, int]]) -> str:
     """Grade A against grade B: Pearson r, exact and within-one agreement."""
-    n = len(pairs)
-    xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in pairs)
-    sxx, syy = sum((x - mx) ** 2 for x in xs), sum((y - my) ** 2 for y in ys)
-    r = sxy / (sxx * syy) ** 0.5 if sxx and syy else float("nan")
-    exact = sum(x == y for x, y in pairs) / n
-    within = sum(abs(x - y) <= 1 for x, y in pairs) / n
+    a, b = np.array(pairs, dtype=np.float64).T
+    r = float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else float("nan")
+    exact, within = np.mean(a == b), np.mean(np.abs(a - b) <= 1)
     return (
         f"grade A vs B: Pearson r {r:.3f}, exact {100 * exact:.1f}%, within one point "
-        f"{100 * within:.1f}%; mean A {mx:.2f}, B {my:.2f}"
+        f"{100 * within:.1f}%; mean A {a.mean():.2f}, B {b.mean():.2f}"
     )
 
 

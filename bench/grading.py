@@ -359,6 +359,19 @@ def print_variants(
         )
 
 
+def _round_head(
+    parts: dict[str, list[DevAnswer]], pairs: Sequence[object], rule: str, header: str
+) -> None:
+    """A round's table head: what it grades, its rule, the column names."""
+    print(
+        f"dev set: {', '.join(f'{p} {len(rows)}' for p, rows in parts.items())} answers; "
+        f"pairs: {len(pairs)} (Mohler is not graded here)"
+    )
+    print(rule)
+    print(header)
+    print("-" * len(header))
+
+
 def print_round3(
     dev: Sequence[DevAnswer], items: dict[str, Item], variants: Sequence[Variant]
 ) -> None:
@@ -368,18 +381,14 @@ def print_round3(
     dev = [r for r in dev if r.part in ROUND_3_PARTS]
     parts = {part: [r for r in dev if r.part == part] for part in ROUND_3_PARTS}
     pairs = read_pairs(PAIRS)
-    print(
-        f"dev set: {', '.join(f'{p} {len(rows)}' for p, rows in parts.items())} answers; "
-        f"pairs: {len(pairs)} (Mohler is not graded here)"
-    )
-    print("rule: mean of v1's and v2's Pearson r without key points; ties within 0.005 go to")
-    print("the earlier variant; pairs >= 95%")
-    header = (
+    _round_head(
+        parts,
+        pairs,
+        "rule: mean of v1's and v2's Pearson r without key points; ties within 0.005 go to\n"
+        "the earlier variant; pairs >= 95%",
         f"{'variant':30} {'v1 r':>6} {'v2 r':>6} {'mean r':>7} {'v2 rho':>7} {'both r':>7} "
-        f"{'both kp r':>9} {'pairs':>12}"
+        f"{'both kp r':>9} {'pairs':>12}",
     )
-    print(header)
-    print("-" * len(header))
     for v in variants:
         with variant(v):
             bare = {p: devset_scores(rows, items, False) for p, rows in parts.items()}
@@ -425,18 +434,14 @@ def print_round4(
         )
     v12 = parts["v1"] + parts["v2"]
     pairs = read_pairs(PAIRS)
-    print(
-        f"dev set: {', '.join(f'{p} {len(rows)}' for p, rows in parts.items())} answers; "
-        f"pairs: {len(pairs)} (Mohler is not graded here)"
-    )
-    print("rule: v3's Pearson r (no key points) chooses; a variant within 0.005 of the best")
-    print("loses to an earlier one; pairs >= 95% ranked right")
-    header = (
+    _round_head(
+        parts,
+        pairs,
+        "rule: v3's Pearson r (no key points) chooses; a variant within 0.005 of the best\n"
+        "loses to an earlier one; pairs >= 95% ranked right",
         f"{'variant':30} {'v1 r':>6} {'v2 r':>6} {'v3 r':>6} {'v3 rho':>7} "
-        f"{'v1+v2 kp r':>10} {'pairs':>12}"
+        f"{'v1+v2 kp r':>10} {'pairs':>12}",
     )
-    print(header)
-    print("-" * len(header))
     results: list[tuple[str, float, float]] = []
     for v in variants:
         with variant(v):

@@ -1,6 +1,6 @@
-"""The grading dev set is well formed: part v1, 360 answers to 60 bundled-bank items, and
-part v2, 240 answers to 40 others, grades in 0-5; part v3 (short answers, each with its own
-short reference) once it is there."""
+"""The grading dev set is well formed: part v1, 360 answers to 60 bundled-bank items, part
+v2, 240 answers to 40 others, and part v3, short answers each with its own short reference;
+grades in 0-5."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_read_devset_refuses_an_unknown_part(tmp_path: Path) -> None:
 
 
 def test_v3_lines_if_any_are_well_formed() -> None:
-    """Part v3 is being written; until it is merged there is nothing to check."""
+    """Part v3's lines: bank items, short references (10-25 words), no item of the pairs."""
     rows = [r for r in read_devset(DEVSET) if r.part == "v3"]
     items = {i.id: i for i in prepdeck.read_bank().items}
     unknown = {r.item_id for r in rows} - set(items)

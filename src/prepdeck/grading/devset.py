@@ -1,11 +1,12 @@
 """The grading development set: typed answers to bundled-bank items, graded blind twice.
 
 ``tests/data/grading/devset/devset.jsonl`` holds one JSON object a line: ``answer_id``,
-``item_id``, ``writer`` (1-3 in part v1, 4 in part v2), ``part`` (``"v1"``: the first 360
-answers; ``"v2"``: 240 answers written with less of the reference's wording; ``"v3"``:
-answers shaped like Mohler's, each graded against its own short ``reference``), ``answer``,
-``grade_a`` and ``grade_b`` (the two blind grades, integers 0-5), ``intended`` (the writer's
-intended quality, 0-5 in half points) and the graders' and writer's one-line reasons.
+``item_id``, ``writer`` (1-3 in part v1, 4 in part v2, 5 in part v3), ``part`` (``"v1"``: the
+first 360 answers; ``"v2"``: 240 answers written with less of the reference's wording;
+``"v3"``: answers shaped like Mohler's, each graded against its own short ``reference``),
+``answer``, ``grade_a`` and ``grade_b`` (the two blind grades, integers 0-5), ``intended``
+(the writer's intended quality, 0-5 in half points) and the graders' and writer's one-line
+reasons.
 
 ``reference`` is on part v3's lines only: a short reference answer (10-25 words) written for
 the dev set. A v3 answer is graded against it and the bank item's question, never against the

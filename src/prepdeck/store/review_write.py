@@ -82,18 +82,18 @@ def write_review(
     """
     card = _card_params(user, view, new_state)
     logged = _review_params(user, view, new_state, review)
-    key = None if request is None else _key_params(user, view, review, request)
+    key = {} if request is None else _key_params(user, view, review, request)
     if conn.dialect.name == "postgresql":
-        mode = "insert" if view.card_id is None else "update" if new_state else "keep"
+        mode = "insert" if view.card_id is None else "keep" if new_state is None else "update"
         # an UPDATE or INSERT takes a parameter named after one of its columns as a value to
         # write, so the review's and the key's parameters carry a prefix
         params = {
             **card,
             "item_pk": view.item_pk,
             **_prefixed("review_", logged),
-            **_prefixed("key_", key or {}),
+            **_prefixed("key_", key),
         }
-        row = conn.execute(_one_statement(mode, key is not None), params).one()
+        row = conn.execute(_one_statement(mode, request is not None), params).one()
         if row.review_id is None:
             raise ConcurrentUpdate("the card changed or was created in another session")
         if request is not None and row.kept is None:
@@ -106,8 +106,9 @@ def write_review(
             raise ConcurrentUpdate("the card was created in another session")
     elif new_state is not None and conn.execute(_CARD_UPDATE, card).rowcount != 1:
         raise ConcurrentUpdate("the card changed in another session")
-    review_id = _new_id(conn.execute(_REVIEW_INSERT, {**logged, "card_id": card_id}))
-    if request is not None and key is not None:
+    written = {**logged, "card_id": card_id, "item_pk": view.item_pk}
+    review_id = _new_id(conn.execute(_REVIEW_INSERT, written))
+    if request is not None:
         keep = insert_unless_exists(conn, rate_requests, rate_requests.c.review_id)
         if conn.execute(keep, {**key, "review_id": review_id}).first() is None:
             raise DuplicateRequest(request.key)
@@ -127,10 +128,9 @@ def _card_params(user: int, view: CardView, new_state: CardState | None) -> dict
 def _review_params(
     user: int, view: CardView, new_state: CardState | None, review: ReviewInput
 ) -> dict[str, Any]:
-    """The review row but its card id (``item_pk`` finds its item version)."""
+    """The review row but its card id and item version (found from ``item_pk``)."""
     before = view.state
     return {
-        "item_pk": view.item_pk,
         "user_id": user,
         "session_id": review.session_id,
         "kind": "review" if new_state is not None else "cram",

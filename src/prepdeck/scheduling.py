@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
@@ -60,12 +60,17 @@ class CardState:
     lapses: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["phase"] = int(self.phase)
-        for key in ("due", "last_review"):
-            value = data[key]
-            data[key] = value.isoformat() if value else None
-        return data
+        # spelled out: dataclasses.asdict deep-copies every field, and each rating logs two
+        return {
+            "phase": int(self.phase),
+            "step": self.step,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "due": self.due.isoformat() if self.due else None,
+            "last_review": self.last_review.isoformat() if self.last_review else None,
+            "reps": self.reps,
+            "lapses": self.lapses,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CardState:

@@ -161,3 +161,23 @@ def test_on_postgresql_a_keyed_rating_is_one_statement(
         assert _count(store, rate_requests) == 1
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("shown", [2, None], ids=["next card", "session over"])
+def test_the_session_after_a_rating_is_what_the_database_holds(
+    loaded: SqlStore, shown: int | None
+) -> None:
+    user = loaded.user_id("ann")
+    views = loaded.all_cards(user, QueueFilter(), 10)
+    state = loaded.show_card(
+        loaded.start_practice(user, QueueFilter(), None, False), views[0].item_pk, 3
+    )
+    state = loaded.save_check(state, "typed", 0.5, Rating.HARD)
+    with loaded.transaction():
+        after = loaded.count_rating(state, Rating.AGAIN, T0, 2, shown and views[1].item_pk)
+    stored = loaded.practice_state(user, state.sid)
+    assert stored is not None
+    assert after == stored  # every field, as the database now holds it
+    assert (after.reviewed, after.again, after.version) == (1, 1, state.version + 1)
+    assert after.typed is None and after.grade is None
+    assert (after.finished_at is None) == (shown is not None)

@@ -21,7 +21,6 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    union_all,
 )
 
 from prepdeck.scheduling import CardPhase
@@ -128,20 +127,25 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
     and the day's counts are each worked out once (CTEs; the counts were scanned twice),
     every kind yields only its first item's id, the card's columns are read for the winner
     alone, and code constants are written in.
+
+    The kinds are tried in order by ``COALESCE``, which evaluates its arguments only up to the
+    first that is not NULL (PostgreSQL and SQLite both document this), so a kind after the
+    one that has a card is never looked up. Ranked in a UNION ALL sorted by rank, every kind
+    ran on every step, the learning cards due later (usually the most rows) included.
     """
     shelf = select(banks.c.id).where(bank_visible_to(_USER)).cte("shelf")
     done = select(_done(True).label("new"), _done(False).label("old")).where(_today(_USER))
     day = done.cte("day")
     visible = banks.c.id.in_(select(shelf.c.id))
 
-    def first(rank: int, query: Select[Any]) -> Select[Any]:
-        query = query.add_columns(const(rank).label("rank")).limit(const(1))
-        return select(filtered(query, flt).subquery())
+    def first(query: Select[Any]) -> ColumnElement[Any]:
+        # its own items, cards and banks, never the outer statement's (no correlation)
+        return filtered(query.limit(const(1)), flt).correlate(None).scalar_subquery()
 
-    def due(rank: int, *where: ColumnElement[bool]) -> Select[Any]:
+    def due(*where: ColumnElement[bool]) -> ColumnElement[Any]:
         query = select(items.c.id.label("pk")).select_from(_SCHEDULED)
         query = query.where(*_scheduled(_USER, visible), *where)
-        return first(rank, query.order_by(cards.c.due, cards.c.id))
+        return first(query.order_by(cards.c.due, cards.c.id))
 
     new = (
         select(items.c.id.label("pk"))
@@ -157,24 +161,21 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
     learning = or_(*(cards.c.phase == const(phase) for phase in _LEARNING))
     now = bindparam("now", type_=UTCDateTime)
     day_end = bindparam("day_end", type_=UTCDateTime)
-    ranked = union_all(
-        due(0, learning, cards.c.due <= now),
+    pick = func.coalesce(
+        due(learning, cards.c.due <= now),
         due(
-            1,
             cards.c.phase == const(int(CardPhase.REVIEW)),
             cards.c.due <= day_end,
             bindparam("reviews_per_day", type_=Integer) > select(day.c.old).scalar_subquery(),
         ),
-        first(2, new),
+        first(new),
         due(
-            3,
             learning,
             cards.c.due > now,
             cards.c.due <= bindparam("ahead_until"),
             cards.c.due <= day_end,
         ),
-    ).subquery()
-    pick = select(ranked.c.pk).order_by(ranked.c.rank).limit(const(1)).scalar_subquery()
+    )
     joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
         cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == _USER)
     )

@@ -129,8 +129,9 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
     alone, and code constants are written in.
 
     The kinds are tried in order by ``COALESCE``, which evaluates its arguments only up to the
-    first that is not NULL (PostgreSQL and SQLite both document this), so a kind after the
-    one that has a card is never looked up. Ranked in a UNION ALL sorted by rank, every kind
+    first that is not NULL (PostgreSQL documents it; SQLite's expr.c codes COALESCE that way
+    "so that unused arguments are never evaluated"), so a kind after the one that has a card
+    is never looked up. Ranked in a UNION ALL sorted by rank, every kind
     ran on every step, the learning cards due later (usually the most rows) included.
     """
     shelf = select(banks.c.id).where(bank_visible_to(_USER)).cte("shelf")

@@ -74,15 +74,15 @@ def _scheduled(user: Any, visible: ColumnElement[bool]) -> tuple[ColumnElement[b
 
 def _studied(user: Any) -> ColumnElement[bool]:
     """``user`` has studied the item of the row (a card that is not new, or suspended)."""
+    # IN, not a correlated EXISTS: PostgreSQL hashes the user's studied items once and walks
+    # items in bank order probing the hash, where EXISTS looked up the card of every item
+    # walked past (item_id is NOT NULL, so NOT IN means what NOT EXISTS did)
     card = cards.alias("studied")
-    return (
-        select(card.c.id)
-        .where(
+    return items.c.id.in_(
+        select(card.c.item_id).where(
             card.c.user_id == user,
-            card.c.item_id == items.c.id,
             or_(card.c.phase != const(int(CardPhase.NEW)), card.c.suspended.is_(True)),
         )
-        .exists()
     )
 
 

@@ -118,7 +118,7 @@ def new_query(user: int, flt: QueueFilter, limit: int) -> Select[Any]:
 @lru_cache(maxsize=256)
 def next_card_query(flt: QueueFilter) -> Select[Any]:
     """The first card of the queue (see :meth:`prepdeck.storage.Store.next_card`), in one
-    statement: the first of each kind, ranked. Binds ``user``, ``now``, ``day_end``,
+    statement: the first card of the first kind that has one. Binds ``user``, ``now``, ``day_end``,
     ``ahead_until``, ``since``, ``reviews_per_day`` and ``new_per_day``.
 
     Kept short and rendered once, on purpose, as every practice step runs it: psycopg parses
@@ -131,8 +131,8 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
     The kinds are tried in order by ``COALESCE``, which evaluates its arguments only up to the
     first that is not NULL (PostgreSQL documents it; SQLite's expr.c codes COALESCE that way
     "so that unused arguments are never evaluated"), so a kind after the one that has a card
-    is never looked up. Ranked in a UNION ALL sorted by rank, every kind
-    ran on every step, the learning cards due later (usually the most rows) included.
+    is never looked up. Ranked in a UNION ALL sorted by rank, every kind ran on every step,
+    the learning cards due later (usually the most rows) included.
     """
     shelf = select(banks.c.id).where(bank_visible_to(_USER)).cte("shelf")
     done = select(_done(True).label("new"), _done(False).label("old")).where(_today(_USER))

@@ -319,13 +319,14 @@ class WebStateQueries(StoreBase):
         if due is not None:
             next_due = due if next_due is None else min(next_due, due)
         now = utcnow()
+        again = int(rating is Rating.AGAIN)
         # The row is at state.version, so what it becomes is known here: no RETURNING of the
         # whole row (building a wide result costs more CPU than the update itself).
         after = replace(
             state,
             version=state.version + 1,
             reviewed=state.reviewed + 1,
-            again=state.again + int(rating is Rating.AGAIN),
+            again=state.again + again,
             next_due=next_due,
             shown_pk=shown,
             shown_at=None if shown is None else now,
@@ -342,7 +343,7 @@ class WebStateQueries(StoreBase):
                     "sid": state.sid,
                     "user": state.user,
                     "version": state.version,
-                    "again_add": after.again - state.again,
+                    "again_add": again,
                     "next_due": after.next_due,
                     "shown": after.shown_pk,
                     "shown_at": after.shown_at,

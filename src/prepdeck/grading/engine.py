@@ -37,6 +37,7 @@ from prepdeck.grading._units import (
     units_of,
     weights,
 )
+from prepdeck.grading.alignment import Alignment, recall, reference_weights
 from prepdeck.grading.bands import DEFAULT_BANDS, Bands
 from prepdeck.grading.encoder import Encoder, ModelUnavailable, get_encoder
 from prepdeck.grading.idf import IdfTable, bundled_tables
@@ -167,6 +168,9 @@ LEXICAL_SHARE = 0.35
 # IDF-weighted precision): a round-2 variant that lost, off; kept so the bench reproduces the
 # round. Dev set 0.784 and pairs 94.9% (0.806 and 94.4% with the 0.2 blend).
 F1_ALIGNMENT = False
+# How the model grader aligns the answer's wordpieces with the reference's (alignment.py):
+# plain recall. Round 6 (bench/grading.py ROUND_6) declares its variants.
+ALIGNMENT = Alignment()
 
 
 @dataclass(frozen=True)
@@ -252,9 +256,10 @@ def _prepare(
         KeyPointSpec(kp, u, weights(u, table, ignore)) for kp, u in zip(kps, kp_units, strict=True)
     ]
     context = frozenset(content_stems(question or "")) | frozenset(content_stems(text))
-    return _Reference(
-        text, units, weights(units, table, ignore), tuple(specs), derived, context, ignore, table
-    )
+    unit_weights = weights(units, table, ignore)
+    if encoder is not None:
+        unit_weights = reference_weights(units, unit_weights, ALIGNMENT)
+    return _Reference(text, units, unit_weights, tuple(specs), derived, context, ignore, table)
 
 
 def derive_key_points(reference: str) -> tuple[str, ...]:
@@ -328,7 +333,12 @@ def _measure(
     units = units_of(answer, encoder)
     total = float(ref.weights.sum())
     alignment = 0.0
-    if total > 0 and len(units):
+    if total > 0 and len(units) and units.vectors is not None and not ALIGNMENT.plain:
+        answer_weights = (
+            weights(units, ref.table, ref.ignore) if ALIGNMENT.precision_share else np.zeros(0)
+        )
+        alignment = recall(ref.units, ref.weights, units, answer_weights, ALIGNMENT)
+    elif total > 0 and len(units):
         sim = similarity(ref.units, units)
         alignment = float((sim.max(axis=1) * ref.weights).sum() / total)
         if F1_ALIGNMENT:

@@ -106,6 +106,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.add_middleware(RequestLogMiddleware)  # outermost: times and logs every request
     errors.install(app)
     auth.install(app)
+    app.include_router(practice.api_router)  # first: the hot path (see practice.py)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (home, practice, mock, browse, search, stats, imports, user_settings, docs):
         app.include_router(module.router)

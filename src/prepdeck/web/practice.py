@@ -28,6 +28,9 @@ from prepdeck.web.deps import (
 from prepdeck.web.sessions import MAX_ANSWER_CHARS
 
 router = APIRouter()
+#: The JSON twin, included before every page router: routes are matched in order, one by one,
+#: and rating is the server's hot path (see the note above its first route).
+api_router = APIRouter()
 Ctx = Annotated[Context, Depends(get_ctx)]
 Sid = Annotated[str, Path(min_length=1, max_length=32)]
 ItemPk = Annotated[int, Form(ge=1)]
@@ -181,46 +184,10 @@ def finish_form(request: Request, sid: Sid, ctx: Ctx) -> Response:
 
 # JSON API ----------------------------------------------------------------------------------
 # The API's routes are async and run their work in one thread-pool hop, the user's token
-# looked up in it too (deps.signs_in_itself): the practice API is the server's hot path.
-@router.post("/api/practice", tags=["practice"], response_model=dict[str, Any], status_code=201)
-@signs_in_itself
-async def start_api(request: Request, body: StartRequest) -> JSONResponse:
-    """Start a session (due cards, then new ones, within today's limits); the first card.
-
-    The session lives in the database: any server process continues it, a restart keeps it."""
-    step = await run_signed_in(request, lambda ctx: _start(ctx, body))
-    return json_response(step.to_dict(), status_code=201)
-
-
-@router.get("/api/practice/{sid}", tags=["practice"], response_model=dict[str, Any])
-@signs_in_itself
-async def step_api(request: Request, sid: Sid) -> JSONResponse:
-    """The current card with the interval each rating would give, or the summary when done."""
-    step = await run_signed_in(request, lambda ctx: sessions.current(ctx, sid))
-    return json_response(step.to_dict())
-
-
-@router.post("/api/practice/{sid}/check", tags=["practice"], response_model=dict[str, Any])
-@signs_in_itself
-async def check_api(request: Request, sid: Sid, body: CheckRequest) -> JSONResponse:
-    """Grade a typed answer: score, key points hit and missed, proposed rating."""
-    checked = await run_signed_in(
-        request, lambda ctx: sessions.check(ctx, sid, body.item_pk, body.answer)
-    )
-    return json_response(checked.to_dict())
-
-
-@router.get("/api/practice/{sid}/reveal", tags=["practice"], response_model=dict[str, Any])
-@signs_in_itself
-async def reveal_api(
-    request: Request, sid: Sid, item_pk: Annotated[int, Query(ge=1)]
-) -> JSONResponse:
-    """The reference answer, references, hints and key points of the current card."""
-    revealed = await run_signed_in(request, lambda ctx: sessions.reveal(ctx, sid, item_pk))
-    return json_response(revealed.to_dict())
-
-
-@router.post("/api/practice/{sid}/rate", tags=["practice"], response_model=dict[str, Any])
+# looked up in it too (deps.signs_in_itself): the practice API is the server's hot path, and
+# rating its busiest route, so it comes first (FastAPI tries routes in order, twice per
+# request: once to pick the router, once inside it).
+@api_router.post("/api/practice/{sid}/rate", tags=["practice"], response_model=dict[str, Any])
 @signs_in_itself
 async def rate_api(
     request: Request,
@@ -240,7 +207,45 @@ async def rate_api(
     return json_response(rated.to_dict())
 
 
-@router.post("/api/practice/{sid}/undo", tags=["practice"], response_model=dict[str, Any])
+@api_router.post("/api/practice", tags=["practice"], response_model=dict[str, Any], status_code=201)
+@signs_in_itself
+async def start_api(request: Request, body: StartRequest) -> JSONResponse:
+    """Start a session (due cards, then new ones, within today's limits); the first card.
+
+    The session lives in the database: any server process continues it, a restart keeps it."""
+    step = await run_signed_in(request, lambda ctx: _start(ctx, body))
+    return json_response(step.to_dict(), status_code=201)
+
+
+@api_router.get("/api/practice/{sid}", tags=["practice"], response_model=dict[str, Any])
+@signs_in_itself
+async def step_api(request: Request, sid: Sid) -> JSONResponse:
+    """The current card with the interval each rating would give, or the summary when done."""
+    step = await run_signed_in(request, lambda ctx: sessions.current(ctx, sid))
+    return json_response(step.to_dict())
+
+
+@api_router.post("/api/practice/{sid}/check", tags=["practice"], response_model=dict[str, Any])
+@signs_in_itself
+async def check_api(request: Request, sid: Sid, body: CheckRequest) -> JSONResponse:
+    """Grade a typed answer: score, key points hit and missed, proposed rating."""
+    checked = await run_signed_in(
+        request, lambda ctx: sessions.check(ctx, sid, body.item_pk, body.answer)
+    )
+    return json_response(checked.to_dict())
+
+
+@api_router.get("/api/practice/{sid}/reveal", tags=["practice"], response_model=dict[str, Any])
+@signs_in_itself
+async def reveal_api(
+    request: Request, sid: Sid, item_pk: Annotated[int, Query(ge=1)]
+) -> JSONResponse:
+    """The reference answer, references, hints and key points of the current card."""
+    revealed = await run_signed_in(request, lambda ctx: sessions.reveal(ctx, sid, item_pk))
+    return json_response(revealed.to_dict())
+
+
+@api_router.post("/api/practice/{sid}/undo", tags=["practice"], response_model=dict[str, Any])
 @signs_in_itself
 async def undo_api(request: Request, sid: Sid) -> JSONResponse:
     """Undo the session's last rating; that card is current again."""
@@ -248,7 +253,7 @@ async def undo_api(request: Request, sid: Sid) -> JSONResponse:
     return json_response({"undone": undone, "current": step.to_dict()})
 
 
-@router.post("/api/practice/{sid}/finish", tags=["practice"], response_model=dict[str, Any])
+@api_router.post("/api/practice/{sid}/finish", tags=["practice"], response_model=dict[str, Any])
 @signs_in_itself
 async def finish_api(request: Request, sid: Sid) -> JSONResponse:
     """End the session now; its summary."""

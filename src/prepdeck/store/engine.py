@@ -33,6 +33,7 @@ from sqlalchemy.exc import (
 )
 
 from prepdeck.errors import Location, PrepdeckError
+from prepdeck.store.pg_cursor import DescribedOnceCursor
 
 
 class StoreError(PrepdeckError):
@@ -88,7 +89,10 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     else:
         kwargs.update(
             pool_timeout=POOL_TIMEOUT_S,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "cursor_factory": DescribedOnceCursor,
+            },
         )
     engine = create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":

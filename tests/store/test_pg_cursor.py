@@ -24,13 +24,18 @@ def test_each_statement_keeps_its_own_columns(pg_url: str) -> None:
                 assert triple.one()[1:] == (2.5, True)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             assert isinstance(cursor, DescribedOnceCursor)
-            cursor.execute("SELECT 1 AS one, 'x'::text AS letter")
+            pair_sql = "SELECT 1 AS one, 'x'::text AS letter"
+            cursor.execute(pair_sql)
             first = cursor.description
             assert first is not None
             assert [(c.name, c.type_code) for c in first] == [("one", 23), ("letter", 25)]
+            kept = first[0]
             first.clear()  # the caller's copy: the kept list is untouched
-            cursor.execute("SELECT 1 AS one, 'x'::text AS letter")
-            assert [c.name for c in cursor.description or []] == ["one", "letter"]
+            for prepare in (False, True):  # psycopg prepares a statement run often (hot ones)
+                cursor.execute(pair_sql, prepare=prepare)
+                again = cursor.description or []
+                assert [c.name for c in again] == ["one", "letter"]
+                assert again[0] is kept  # built once, handed out again
             cursor.execute("CREATE TEMPORARY TABLE t (n int)")
             assert cursor.description is None  # no result columns, as psycopg says
     finally:

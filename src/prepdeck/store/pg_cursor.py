@@ -18,7 +18,9 @@ import psycopg
 #: Statements kept per connection; past this its cache starts over (the app runs a few dozen
 #: distinct statements, so only ad-hoc ones could fill it).
 MAX_KEPT = 256
-_kept: WeakKeyDictionary[Any, dict[tuple[bytes, int], list[psycopg.Column]]] = WeakKeyDictionary()
+_kept: WeakKeyDictionary[Any, dict[tuple[str | bytes, int], list[psycopg.Column]]] = (
+    WeakKeyDictionary()
+)
 
 
 class DescribedOnceCursor(psycopg.Cursor[Any]):
@@ -27,13 +29,13 @@ class DescribedOnceCursor(psycopg.Cursor[Any]):
     @property
     def description(self) -> list[psycopg.Column] | None:
         res = self.pgresult
-        query = self._query
-        if res is None or query is None or not res.nfields:
+        query = self._last_query  # as the caller gave it (SQLAlchemy: a str)
+        if res is None or not isinstance(query, str | bytes) or not res.nfields:
             return super().description
         kept = _kept.get(self._conn)
         if kept is None:
             kept = _kept[self._conn] = {}
-        key = (query.query, res.nfields)
+        key = (query, res.nfields)
         found = kept.get(key)
         if found is None:
             found = super().description

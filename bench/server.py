@@ -4,7 +4,9 @@ Usage: python bench/server.py [--learners 200] [--seconds 20] [--workers 4] [--r
 
 Makes a throwaway PostgreSQL cluster of its own (initdb in a temporary folder, a free port,
 never the shared server on 5432), migrates it and loads the bundled bank, creates one account
-and one API token per learner, and starts ``prepdeck serve --workers N`` on it with accounts on.
+and one API token per learner, and starts ``prepdeck serve --workers N`` on it with accounts on
+(which runs the practice API on each worker's event loop, the ``inline_api`` setting;
+``PREPDECK_INLINE_API=false`` in the environment measures it on the thread pool instead).
 Then each simulated learner (asyncio, its own keep-alive connection and token) practises as
 fast as the server lets it for ``--seconds``, the way the API's client does: start a session
 (``POST /api/practice`` answers with its first card), then rate the card shown (``POST

@@ -18,9 +18,10 @@ from tests.server.cluster import Cluster
 from tests.web.conftest import csrf
 
 
-@pytest.fixture
-def client(cluster: Cluster) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=cluster.url, fuzz=False))
+@pytest.fixture(params=["false", "true"], ids=["thread pool", "inline API"])
+def client(cluster: Cluster, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    settings = Settings(database_url=cluster.url, fuzz=False, inline_api=request.param)
+    app = create_app(settings)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         test_client.get("/")
         yield test_client

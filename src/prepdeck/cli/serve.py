@@ -75,6 +75,9 @@ def serve(
     if database:
         os.environ["PREPDECK_DATABASE_URL"] = database
     os.environ["PREPDECK_LOG_FORMAT"] = settings.log_format
+    if settings.inline_api == "auto":  # see the setting: inline when other processes run too
+        postgres = settings.resolved_database_url.startswith("postgresql")
+        os.environ["PREPDECK_INLINE_API"] = "true" if postgres else "false"
     _announce(shown, port, host, workers, accounts=settings.accounts)
     uvicorn.run(
         FACTORY,

@@ -100,6 +100,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     )
     app.state.ctx = ctx
     app.state.settings = settings
+    app.state.inline_api = settings.inline_api == "true"
     app.state.templates = make_templates()
     app.add_middleware(UploadLimitMiddleware, max_bytes=ctx.settings.upload_max_bytes)
     app.add_middleware(SecurityMiddleware, secure_cookies=settings.secure_cookies)

@@ -123,8 +123,11 @@ def signs_in_itself(endpoint: Callable[..., T]) -> Callable[..., T]:
 
 
 async def run_signed_in(request: Request, work: Callable[[Context], T]) -> T:
-    """``work(ctx)`` on the thread pool for the asking user (a route marked
-    :func:`signs_in_itself`; its bearer token, if any, is looked up in the same hop)."""
+    """``work(ctx)`` for the asking user (a route marked :func:`signs_in_itself`; its bearer
+    token, if any, is looked up in the same call): on the thread pool, or on the event loop
+    itself where the ``inline_api`` setting says so."""
+    if request.app.state.inline_api:
+        return _run_signed_in(request, work)
     return await run_in_threadpool(_run_signed_in, request, work)
 
 

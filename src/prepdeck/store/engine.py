@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -94,7 +95,9 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
                 "cursor_factory": DescribedOnceCursor,
             },
         )
-    engine = create_engine(parsed, **kwargs)
+    engine = create_engine(
+        parsed, json_serializer=_json_text, json_deserializer=orjson.loads, **kwargs
+    )
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -106,6 +109,13 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     else:
         event.listen(engine, "checkout", _closed_by_server)
     return engine
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns' text, by orjson: a rating reads an item's data and writes two card states,
+    and orjson does that several times faster than the json module (same JSON; non-ASCII
+    characters are written as they are, not escaped)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

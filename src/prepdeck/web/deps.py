@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
+import orjson
 from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -209,13 +210,21 @@ async def may_add_banks(request: Request) -> None:
         await get_admin(request)  # raises SignInRequired or AdminRequired
 
 
+class FastJSONResponse(JSONResponse):
+    """:class:`JSONResponse` rendered by orjson (the same JSON, several times faster: every
+    practice step answers with one)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
 def json_response(data: dict[str, Any], status_code: int = 200) -> JSONResponse:
     """``data`` as JSON, for a route declared with ``response_model=dict[str, Any]``.
 
     Returned as a response, FastAPI's validation pass over the dict is skipped: for a sync
     route that pass runs on the thread pool, one more thread hop per request, and for any
     route it is work the practice API's hot path does not need."""
-    return JSONResponse(data, status_code=status_code)
+    return FastJSONResponse(data, status_code=status_code)
 
 
 def is_htmx(request: Request) -> bool:

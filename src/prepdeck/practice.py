@@ -44,6 +44,19 @@ def day_bounds(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
     return start.astimezone(now.tzinfo), (start + timedelta(days=1)).astimezone(now.tzinfo)
 
 
+def has_room(limit: int | None, reviewed: int) -> bool:
+    """Whether a session of ``limit`` cards that has rated ``reviewed`` shows another."""
+    return limit is None or reviewed < limit
+
+
+def peek_window(settings: Settings, now: datetime) -> QueueWindow:
+    """Where the queue stands at ``now``, for :meth:`~prepdeck.storage.Store.next_card`."""
+    start, end = day_bounds(now, settings)
+    return QueueWindow(
+        now, start, end, now + LEARN_AHEAD, settings.reviews_per_day, settings.new_per_day
+    )
+
+
 def session_queue(
     store: Store,
     settings: Settings,
@@ -66,18 +79,15 @@ def session_queue(
     only the first card is wanted: at most one is returned, by one look-up
     (:meth:`~prepdeck.storage.Store.next_card`), which every web step uses.
     """
-    room = 10_000 if limit is None else limit - reviewed
-    if room <= 0:
+    if not has_room(limit, reviewed):
         return []
+    room = 10_000 if limit is None else limit - reviewed
     if cram:
         return store.all_cards(user, flt, reviewed + (1 if peek else room))[reviewed:]
-    start, end = day_bounds(now, settings)
     if peek:
-        window = QueueWindow(
-            now, start, end, now + LEARN_AHEAD, settings.reviews_per_day, settings.new_per_day
-        )
-        card = store.next_card(user, flt, window)
+        card = store.next_card(user, flt, peek_window(settings, now))
         return [] if card is None else [card]
+    start, end = day_bounds(now, settings)
     done = store.day_counts(user, start)
     review_room = max(settings.reviews_per_day - done.reviews_done, 0)
     due = store.due_cards(user, end, flt, room)

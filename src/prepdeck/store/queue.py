@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from prepdeck.scheduling import CardPhase
-from prepdeck.storage import QueueFilter
+from prepdeck.storage import QueueFilter, QueueWindow
 from prepdeck.store.rows import VIEW_COLUMNS, const, filtered
 from prepdeck.store.sharing import bank_visible_to, visible_cards
 from prepdeck.store.tables import UTCDateTime, banks, cards, items, reviews
@@ -134,6 +134,16 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
     is never looked up. Ranked in a UNION ALL sorted by rank, every kind ran on every step,
     the learning cards due later (usually the most rows) included.
     """
+    pick = pick_card(flt)
+    joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
+        cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == _USER)
+    )
+    return select(*VIEW_COLUMNS).select_from(joined).where(items.c.id == pick)
+
+
+def pick_card(flt: QueueFilter) -> ColumnElement[Any]:
+    """The item id of the queue's first card, or NULL: :func:`next_card_query`'s choice, for
+    statements that read it (binds as that does)."""
     shelf = select(banks.c.id).where(bank_visible_to(_USER)).cte("shelf")
     done = select(_done(True).label("new"), _done(False).label("old")).where(_today(_USER))
     day = done.cte("day")
@@ -162,7 +172,7 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
     learning = or_(*(cards.c.phase == const(phase) for phase in _LEARNING))
     now = bindparam("now", type_=UTCDateTime)
     day_end = bindparam("day_end", type_=UTCDateTime)
-    pick = func.coalesce(
+    return func.coalesce(
         due(learning, cards.c.due <= now),
         due(
             cards.c.phase == const(int(CardPhase.REVIEW)),
@@ -177,7 +187,16 @@ def next_card_query(flt: QueueFilter) -> Select[Any]:
             cards.c.due <= day_end,
         ),
     )
-    joined = items.join(banks, banks.c.id == items.c.bank_id).outerjoin(
-        cards, and_(cards.c.item_id == items.c.id, cards.c.user_id == _USER)
-    )
-    return select(*VIEW_COLUMNS).select_from(joined).where(items.c.id == pick)
+
+
+def window_values(user: int, window: QueueWindow) -> dict[str, Any]:
+    """The parameters :func:`next_card_query` and :func:`pick_card` bind."""
+    return {
+        "user": user,
+        "now": window.now,
+        "day_end": window.day_end,
+        "ahead_until": window.ahead_until,
+        "since": window.day_start,
+        "reviews_per_day": window.reviews_per_day,
+        "new_per_day": window.new_per_day,
+    }

@@ -147,17 +147,9 @@ class SqlStore(
             return [to_view(r) for r in conn.execute(query).mappings()]
 
     def next_card(self, user: int, flt: QueueFilter, window: QueueWindow) -> CardView | None:
-        values = {
-            "user": user,
-            "now": window.now,
-            "day_end": window.day_end,
-            "ahead_until": window.ahead_until,
-            "since": window.day_start,
-            "reviews_per_day": window.reviews_per_day,
-            "new_per_day": window.new_per_day,
-        }
         with self._begin() as conn:
-            row = conn.execute(queue.next_card_query(flt), values).mappings().first()
+            query = queue.next_card_query(flt)
+            row = conn.execute(query, queue.window_values(user, window)).mappings().first()
         return None if row is None else to_view(row)
 
     def all_cards(self, user: int, flt: QueueFilter, limit: int) -> list[CardView]:

@@ -18,7 +18,7 @@ from typing import Any
 from prepdeck.grading.service import bands_from, grade_item
 from prepdeck.grading.types import Grade
 from prepdeck.model import Item
-from prepdeck.practice import LEARN_AHEAD, MAX_RETRIES, session_queue
+from prepdeck.practice import LEARN_AHEAD, MAX_RETRIES, has_room, peek_window, session_queue
 from prepdeck.scheduling import Rating, humanise, utcnow
 from prepdeck.storage import CardView, ConcurrentUpdate, QueueFilter, ReviewInput
 from prepdeck.store.context import Context
@@ -378,15 +378,18 @@ def _rate_once(
     remaining = max(state.remaining - 1 + int(again_soon), 0)
     review_id = ctx.store.record_practice_rating(state, view, new_state, review, request_key)
     # the next card, seen after this rating (the rated card's new due date, today's counts)
-    queue = _queue(ctx, replace(state, reviewed=state.reviewed + 1), peek=True)
-    shown = queue[0] if queue else None
-    state = ctx.store.count_rating(
-        state,
-        rating,
-        None if new_state is None else new_state.due,
-        max(remaining, 1),
-        None if shown is None else shown.item_pk,
-    )
+    due = None if new_state is None else new_state.due
+    shown: CardView | None
+    if state.cram or not has_room(state.limit, state.reviewed + 1):
+        queue = _queue(ctx, replace(state, reviewed=state.reviewed + 1), peek=True)
+        shown = queue[0] if queue else None
+        pk = None if shown is None else shown.item_pk
+        state = ctx.store.count_rating(state, rating, due, max(remaining, 1), pk)
+    else:  # the queue's next card and the session moved on to it, in one statement
+        window = peek_window(ctx.settings, utcnow())
+        state, shown = ctx.store.count_rating_and_next(
+            state, rating, due, max(remaining, 1), window
+        )
     interval = None
     if new_state is not None and new_state.due is not None and new_state.last_review is not None:
         interval = new_state.due - new_state.last_review

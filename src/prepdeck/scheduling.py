@@ -217,7 +217,17 @@ class Scheduler:
     def preview(self, state: CardState, now: datetime | None = None) -> dict[Rating, timedelta]:
         """The interval each rating would give (before fuzz)."""
         moment = _as_utc(now or utcnow())
-        return {r: self._apply(self._exact, state, r, moment).due - moment for r in Rating}  # type: ignore[operator]
+        # only the due date of each outcome: every practice step shows four, so the fsrs card
+        # is built once (review_card copies it) and no CardState is built (see _apply)
+        card = self._to_fsrs(state, moment)
+        out = {}
+        for rating in Rating:
+            after, _log = self._exact.review_card(card, fsrs.Rating(int(rating)), moment)
+            due = _as_utc(after.due)
+            if self.deadline is not None:
+                due = self._toward_deadline(state, rating, moment, due, self.deadline)
+            out[rating] = due - moment
+        return out
 
     def retrievability(self, state: CardState, now: datetime | None = None) -> float:
         """Probability of recall at ``now`` (0 for a new card)."""

@@ -1,5 +1,6 @@
 """count_rating_and_next: the session counts a rating and shows the queue's next card (on
-PostgreSQL in one statement), exactly as count_rating after next_card would."""
+PostgreSQL in one statement), exactly as count_rating after next_card would; and a new
+session as start_practice returns it is the stored row."""
 
 from __future__ import annotations
 
@@ -80,3 +81,12 @@ def test_a_session_that_moved_on_is_stale_and_left_as_it_is(
         store.count_rating_and_next(moved_on, Rating.GOOD, T0, 2, OPEN)
     with store.engine.connect() as conn:
         assert conn.execute(select(practice_states)).all() == before
+
+
+@pytest.mark.parametrize("cram", [False, True])
+def test_a_new_session_is_what_the_database_holds(store: SqlStore, cram: bool) -> None:
+    user = store.user_id("ann")
+    flt = QueueFilter(topics=("Statistics",), difficulties=("hard",))
+    state = store.start_practice(user, flt, 7, cram)
+    assert state == _stored(store, state)  # built from what was written, not read back
+    assert (state.limit, state.cram, state.version, state.reviewed) == (7, cram, 1, 0)

@@ -280,8 +280,27 @@ class WebStateQueries(StoreBase):
                     version=1,
                 )
             )
-            row = conn.execute(select(practice_states).where(practice_states.c.id == sid)).one()
-        return _state(row)
+        # what was just written, so no read back
+        return PracticeState(
+            sid=sid,
+            user=user,
+            session_id=session_id,
+            flt=_filter(flt.to_dict()),
+            limit=limit,
+            cram=cram,
+            shown_pk=None,
+            shown_at=None,
+            typed=None,
+            grade=None,
+            proposed=None,
+            reviewed=0,
+            again=0,
+            remaining=0,
+            next_due=None,
+            started_at=now,
+            finished_at=None,
+            version=1,
+        )
 
     def practice_state(self, user: int, sid: str) -> PracticeState | None:
         with self._begin() as conn:

@@ -181,11 +181,13 @@ def start(
     ctx: Context, flt: QueueFilter, limit: int | None = None, cram: bool = False
 ) -> CardStep | SummaryData:
     """Start a session (due cards, then new ones, within today's limits); its first step."""
-    state = ctx.store.start_practice(ctx.user, flt, limit, cram)
-    queue = _queue(ctx, state, peek=False)
-    if not queue:
-        return _summary(ctx.store.finish_practice(state))
-    return _step(ctx, ctx.store.show_card(state, queue[0].item_pk, len(queue)), queue[0])
+    with ctx.store.transaction():  # the session, its queue and its first card: all or nothing
+        state = ctx.store.start_practice(ctx.user, flt, limit, cram)
+        queue = _queue(ctx, state, peek=False)
+        if not queue:
+            return _summary(ctx.store.finish_practice(state))
+        shown = ctx.store.show_card(state, queue[0].item_pk, len(queue))
+    return _step(ctx, shown, queue[0])
 
 
 def current(ctx: Context, sid: str) -> CardStep | SummaryData:

@@ -143,24 +143,34 @@ _AT_VERSION = (
     practice_states.c.user_id == bindparam("user"),
     practice_states.c.version == bindparam("version"),
 )
-#: The session row at version ``:version`` moved on by one rating (see count_rating): counted,
-#: and ``:shown`` shown next (at ``:shown_at``), or none when ``:finished_at`` ended it.
-_RATED = (
-    update(practice_states)
-    .where(*_AT_VERSION)
-    .values(
-        version=practice_states.c.version + 1,
-        reviewed=practice_states.c.reviewed + 1,
-        again=practice_states.c.again + bindparam("again_add"),
-        next_due=bindparam("next_due"),
-        shown_item_id=bindparam("shown"),
-        shown_at=bindparam("shown_at"),
-        typed_answer=None,
-        grade=None,
-        proposed_rating=None,
-        remaining=bindparam("remaining"),
-        finished_at=bindparam("finished_at"),
+
+
+def _rating_update(shown: Any, shown_at: Any, remaining: Any, finished_at: Any) -> Update:
+    """The session row at version ``:version`` moved on by one rating: counted (``:again_add``,
+    ``:next_due``), the typed answer and grade cleared, and ``shown`` shown next."""
+    return (
+        update(practice_states)
+        .where(*_AT_VERSION)
+        .values(
+            version=practice_states.c.version + 1,
+            reviewed=practice_states.c.reviewed + 1,
+            again=practice_states.c.again + bindparam("again_add"),
+            next_due=bindparam("next_due"),
+            shown_item_id=shown,
+            shown_at=shown_at,
+            typed_answer=None,
+            grade=None,
+            proposed_rating=None,
+            remaining=remaining,
+            finished_at=finished_at,
+        )
     )
+
+
+#: A rating counted (see count_rating): ``:shown`` shown next (at ``:shown_at``), or none when
+#: ``:finished_at`` ended the session.
+_RATED = _rating_update(
+    bindparam("shown"), bindparam("shown_at"), bindparam("remaining"), bindparam("finished_at")
 )
 
 
@@ -176,20 +186,11 @@ def _rated_and_next(flt: QueueFilter) -> Select[Any]:
     picked = select(pick.c.pk).scalar_subquery()
     none = picked.is_(None)
     counted = (
-        update(practice_states)
-        .where(*_AT_VERSION)
-        .values(
-            version=practice_states.c.version + 1,
-            reviewed=practice_states.c.reviewed + 1,
-            again=practice_states.c.again + bindparam("again_add"),
-            next_due=bindparam("next_due"),
-            shown_item_id=picked,
-            shown_at=case((none, None), else_=bindparam("at")),
-            typed_answer=None,
-            grade=None,
-            proposed_rating=None,
-            remaining=case((none, 0), else_=bindparam("remaining")),
-            finished_at=case((none, bindparam("at")), else_=None),
+        _rating_update(
+            picked,
+            case((none, None), else_=bindparam("at")),
+            case((none, 0), else_=bindparam("remaining")),
+            case((none, bindparam("at")), else_=None),
         )
         .returning(practice_states.c.id)
         .cte("counted")

@@ -161,14 +161,27 @@ class Scheduler:
             last_review=_as_utc(state.last_review) if state.last_review else None,
         )
 
+    def _outcome(
+        self,
+        engine: fsrs.Scheduler,
+        card: fsrs.Card,
+        state: CardState,
+        rating: Rating,
+        now: datetime,
+    ) -> tuple[fsrs.Card, datetime]:
+        """fsrs's card after ``rating`` (``card`` is ``state`` as fsrs's; review_card copies
+        it) and its due date, pulled toward the interview date."""
+        after, _log = engine.review_card(card, fsrs.Rating(int(rating)), now)
+        due = _as_utc(after.due)
+        if self.deadline is not None:
+            due = self._toward_deadline(state, rating, now, due, self.deadline)
+        return after, due
+
     def _apply(
         self, engine: fsrs.Scheduler, state: CardState, rating: Rating, now: datetime
     ) -> CardState:
-        card, _ = engine.review_card(self._to_fsrs(state, now), fsrs.Rating(int(rating)), now)
+        card, due = self._outcome(engine, self._to_fsrs(state, now), state, rating, now)
         lapse = rating is Rating.AGAIN and state.phase is CardPhase.REVIEW
-        due = _as_utc(card.due)
-        if self.deadline is not None:
-            due = self._toward_deadline(state, rating, now, due, self.deadline)
         return replace(
             state,
             phase=CardPhase(int(card.state)),
@@ -220,14 +233,7 @@ class Scheduler:
         # only the due date of each outcome: every practice step shows four, so the fsrs card
         # is built once (review_card copies it) and no CardState is built (see _apply)
         card = self._to_fsrs(state, moment)
-        out = {}
-        for rating in Rating:
-            after, _log = self._exact.review_card(card, fsrs.Rating(int(rating)), moment)
-            due = _as_utc(after.due)
-            if self.deadline is not None:
-                due = self._toward_deadline(state, rating, moment, due, self.deadline)
-            out[rating] = due - moment
-        return out
+        return {r: self._outcome(self._exact, card, state, r, moment)[1] - moment for r in Rating}
 
     def retrievability(self, state: CardState, now: datetime | None = None) -> float:
         """Probability of recall at ``now`` (0 for a new card)."""

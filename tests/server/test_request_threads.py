@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from prepdeck.settings import Settings, SettingsError, load_settings
 from prepdeck.web import create_app
 from prepdeck.web.deps import run_signed_in, signs_in_itself
-from prepdeck.web.security import CSRF_COOKIE, CSRF_HEADER
+from tests.web.conftest import csrf
 
 
 def _pool_size() -> int:
@@ -53,7 +53,7 @@ def _work_thread(tmp_path: Path, inline_api: str) -> tuple[int, int]:
         assert client.get("/api/test-thread").status_code == 200
         # and a practice step end to end: start, rate the card shown, the next one comes
         client.get("/")  # the CSRF cookie
-        headers = {CSRF_HEADER: client.cookies[CSRF_COOKIE]}
+        headers = csrf(client)
         first = client.post("/api/practice", json={"limit": 2}, headers=headers).json()
         rate = {"item_pk": first["card"]["item_pk"], "rating": 3}
         rated = client.post(f"/api/practice/{first['session']}/rate", json=rate, headers=headers)

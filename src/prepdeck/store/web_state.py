@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Select,
@@ -221,13 +221,14 @@ def _state(row: Any, prefix: str = "") -> PracticeState:
 
 def _counted(
     state: PracticeState,
-    rating: Rating,
+    again: int,
     due: datetime | None,
     remaining: int,
     shown: int | None,
     now: datetime,
 ) -> PracticeState:
-    """The session after a rating: counted, ``shown`` shown next (or ended when None)."""
+    """The session after a rating (``again``: 1 for Again, else 0): counted, ``shown`` shown
+    next (or ended when None)."""
     next_due = state.next_due
     if due is not None:
         next_due = due if next_due is None else min(next_due, due)
@@ -235,7 +236,7 @@ def _counted(
         state,
         version=state.version + 1,
         reviewed=state.reviewed + 1,
-        again=state.again + int(rating is Rating.AGAIN),
+        again=state.again + again,
         next_due=next_due,
         shown_pk=shown,
         shown_at=None if shown is None else now,
@@ -249,6 +250,12 @@ def _counted(
 
 class WebStateQueries(StoreBase):
     """Part of :class:`~prepdeck.store.sql_store.SqlStore`."""
+
+    if TYPE_CHECKING:  # SqlStore's own, which count_rating_and_next uses on SQLite
+
+        def next_card(
+            self, user: int, flt: QueueFilter, window: QueueWindow
+        ) -> CardView | None: ...
 
     # practice sessions -------------------------------------------------------------------
     def start_practice(
@@ -266,42 +273,22 @@ class WebStateQueries(StoreBase):
                     started_at=now,
                 )
             ).inserted_primary_key[0]
-            conn.execute(
-                insert(practice_states).values(
-                    id=sid,
-                    user_id=user,
-                    session_id=session_id,
-                    filters=flt.to_dict(),
-                    max_cards=limit,
-                    cram=cram,
-                    reviewed=0,
-                    again=0,
-                    remaining=0,
-                    started_at=now,
-                    version=1,
-                )
-            )
-        # what was just written, so no read back
-        return PracticeState(
-            sid=sid,
-            user=user,
-            session_id=session_id,
-            flt=_filter(flt.to_dict()),
-            limit=limit,
-            cram=cram,
-            shown_pk=None,
-            shown_at=None,
-            typed=None,
-            grade=None,
-            proposed=None,
-            reviewed=0,
-            again=0,
-            remaining=0,
-            next_due=None,
-            started_at=now,
-            finished_at=None,
-            version=1,
-        )
+            written = {
+                "id": sid,
+                "user_id": user,
+                "session_id": session_id,
+                "filters": flt.to_dict(),
+                "max_cards": limit,
+                "cram": cram,
+                "reviewed": 0,
+                "again": 0,
+                "remaining": 0,
+                "started_at": now,
+                "version": 1,
+            }
+            conn.execute(insert(practice_states).values(written))
+        # the row as written (its other columns NULL), read as _state reads one: no read back
+        return PracticeState(**_fields({c.name: written.get(c.name) for c in practice_states.c}))
 
     def practice_state(self, user: int, sid: str) -> PracticeState | None:
         with self._begin() as conn:
@@ -405,7 +392,8 @@ class WebStateQueries(StoreBase):
         whole rating is then rolled back: run it in a :meth:`transaction`).
         """
         now = utcnow()
-        after = _counted(state, rating, due, remaining, shown, now)
+        again = int(rating is Rating.AGAIN)
+        after = _counted(state, again, due, remaining, shown, now)
         with self._begin() as conn:
             changed = conn.execute(
                 _RATED,
@@ -413,7 +401,7 @@ class WebStateQueries(StoreBase):
                     "sid": state.sid,
                     "user": state.user,
                     "version": state.version,
-                    "again_add": after.again - state.again,
+                    "again_add": again,
                     "next_due": after.next_due,
                     "shown": after.shown_pk,
                     "shown_at": after.shown_at,
@@ -440,21 +428,20 @@ class WebStateQueries(StoreBase):
         """:meth:`count_rating` with the card shown next found as :meth:`next_card` finds it
         (for the session's filter, in ``window``); on PostgreSQL in one statement, a round
         trip and a statement fewer per rating. Raises :class:`StaleState` as that does."""
-        values = queue.window_values(state.user, window)
         if self.engine.dialect.name != "postgresql":
-            with self._begin() as conn:
-                row = conn.execute(queue.next_card_query(state.flt), values).mappings().first()
-            view = None if row is None else to_view(row)
+            view = self.next_card(state.user, state.flt, window)
             shown = None if view is None else view.item_pk
             return self.count_rating(state, rating, due, remaining, shown), view
         now = utcnow()
+        again = int(rating is Rating.AGAIN)
         # the row is at state.version, so what it becomes is known here (see count_rating)
-        counted = _counted(state, rating, due, remaining, None, now)
+        ended = _counted(state, again, due, remaining, None, now)
+        values = queue.window_values(state.user, window)
         values.update(
             sid=state.sid,
             version=state.version,
-            again_add=counted.again - state.again,
-            next_due=counted.next_due,
+            again_add=again,
+            next_due=ended.next_due,
             remaining=remaining,
             at=now,
         )
@@ -466,9 +453,9 @@ class WebStateQueries(StoreBase):
                 conn.execute(
                     update(sessions).where(sessions.c.id == state.session_id).values(ended_at=now)
                 )
-                return counted, None
+                return ended, None
         view = to_view(row)
-        return _counted(state, rating, due, remaining, view.item_pk, now), view
+        return _counted(state, again, due, remaining, view.item_pk, now), view
 
     def rated_request(self, user: int, request_key: str) -> RatedRequest | None:
         """The rating saved under ``request_key`` by ``user``, if any."""
